@@ -1,0 +1,33 @@
+# Two commands: `make demo` and `make test`. Both set up what they need on a fresh machine.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+CHARTER := $(VENV)/bin/charter
+EXAMPLE ?= examples/groupe-horizon
+
+.PHONY: demo test venv system-deps docs clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Debian packages the PDF, the browser tests and the DOCX tests need (installed as root).
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: venv system-deps
+	$(CHARTER) check -p $(EXAMPLE)/charter.yml
+	$(CHARTER) build -p $(EXAMPLE)/charter.yml
+
+test: venv system-deps
+	$(PY) -m pytest -q
+
+docs: venv
+	$(VENV)/bin/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site tests/artifacts examples/*/build examples/*/public

@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m charter_kit``."""
+
+from .cli import main
+
+main()

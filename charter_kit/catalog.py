@@ -1,0 +1,70 @@
+"""Text reports about modules and profiles: the module table, one module's details, check's summary."""
+
+from __future__ import annotations
+
+from .errors import CharterError, did_you_mean
+from .library import Library, Module, ValueSpec
+
+
+def module_table(library: Library) -> str:
+    """A table of every module: id, title, version, requires."""
+    rows = [("id", "title", "version", "requires")]
+    rows += [(m.id + (" (local)" if m.origin == "local" else ""), m.title.get("fr", ""), m.version,
+              ", ".join(m.requires) or "-") for m in library.ordered()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 8)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _default(spec: ValueSpec) -> str:
+    if spec.required:
+        return "required"
+    value = spec.default
+    if isinstance(value, bool):
+        return "default: " + ("true" if value else "false")
+    if isinstance(value, list):
+        return "default: [" + ", ".join(value) + "]"
+    return f"default: {value}"
+
+
+def _spec_lines(specs: dict[str, ValueSpec]) -> list[str]:
+    out = []
+    for spec in specs.values():
+        kind = spec.type + (f" ({' | '.join(spec.choices)})" if spec.choices else "")
+        out.append(f"  {spec.name}: {kind}, {_default(spec)}")
+        out.append(f"      {spec.label.get('fr', '')}")
+        if spec.help and spec.help.get("fr"):
+            out.append(f"      {spec.help['fr']}")
+    return out or ["  (none)"]
+
+
+def module_details(library: Library, module_id: str) -> str:
+    """Everything HR needs to know about one module."""
+    module: Module | None = library.get(module_id)
+    if module is None:
+        raise CharterError(f"unknown module '{module_id}'." + did_you_mean(module_id, library.modules),
+                           hint="'charter modules' lists them")
+    lines = [f"{module.id} {module.version}: {module.title.get('fr', '')}", "", module.summary.get("fr", ""), ""]
+    lines += [f"requires: {', '.join(module.requires) or '-'}", f"conflicts: {', '.join(module.conflicts) or '-'}",
+              f"contacts: {', '.join(module.contacts) or '-'}",
+              f"jurisdictions: {', '.join(module.jurisdictions)}", "", "variables:"]
+    lines += _spec_lines(module.variables) + ["", "options:"] + _spec_lines(module.options)
+    lines += ["", "clauses:"] + [f"  {module.id}.{c.key}: {c.title}" for c in module.clauses]
+    lines += ["", "legal basis:"]
+    for jur, refs in module.legal_basis.items():
+        lines += [f"  {jur}: " + "; ".join(refs)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def check_report(project) -> str:
+    """What `charter check` prints when the charter renders."""
+    charter = project.charter
+    clauses = len(charter.clauses())
+    lines = [f"OK: {project.loaded.display}: '{charter.title}' renders: {len(charter.articles)} articles, "
+             f"{clauses} clauses, digest {charter.digest[:12]}"]
+    defaults = project.selection.defaults_used()
+    if defaults:
+        lines += ["", "Variables at their default value (adapt them if they do not fit):"]
+        lines += [f"  - {d}" for d in defaults]
+    return "\n".join(lines)

@@ -1,0 +1,233 @@
+"""The rendered Charter: numbered articles and clauses, its canonical JSON and its digest.
+
+Pure model, no I/O. Every output (site, PDF, release, diff) is made from a ``Charter`` and
+from nothing else, so it carries everything they need: text, metadata, branding and where each
+article came from (module version, settings, changelog) for the diff's causes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+SCHEMA_VERSION = 1
+EU_JURISDICTIONS = ("fr", "be", "lu")
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """One line of a module's changelog: version, date (ISO) and note."""
+
+    version: str
+    date: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One numbered rule: ``id`` is ``<module>.<clause>``, ``text`` its rendered Markdown body."""
+
+    id: str
+    number: str
+    title: str
+    text: str
+    overridden: bool = False
+
+    @property
+    def key(self) -> str:
+        """The clause id inside its module (``declarer-lien``)."""
+        return self.id.split(".", 1)[1]
+
+    @property
+    def module(self) -> str:
+        """The id of the module this clause belongs to."""
+        return self.id.split(".", 1)[0]
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the clause's title and text: proof of what an employee read."""
+        return _sha256(canonical({"title": self.title, "text": self.text}))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One module of the charter, numbered, with its clauses and provenance."""
+
+    id: str
+    number: int
+    title: str
+    intro: str
+    clauses: tuple[Clause, ...]
+    legal_basis: tuple[str, ...] = ()
+    module_version: str = "0.0.0"
+    origin: str = "library"  # "library" or "local": where the module's text came from
+    variables: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    contacts: tuple[str, ...] = ()
+    changelog: tuple[ChangelogEntry, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """The article's file-name-safe identifier (its module id)."""
+        return self.id
+
+
+@dataclass(frozen=True)
+class Charter:
+    """A rendered charter: metadata, articles, and everything outputs need, nothing else."""
+
+    title: str
+    company: dict[str, Any]
+    articles: tuple[Article, ...]
+    language: str = "fr"
+    jurisdiction: str = "fr"
+    status: str = "guide"
+    version: str | None = None
+    date: str | None = None
+    effective_date: str | None = None
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    branding: dict[str, Any] = field(default_factory=dict)
+    site: dict[str, Any] = field(default_factory=dict)
+    pdf: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for n, article in enumerate(self.articles, start=1):
+            if article.number != n:
+                raise ValueError(f"article {article.id} numbered {article.number}, expected {n}")
+            for m, clause in enumerate(article.clauses, start=1):
+                if clause.number != f"{n}.{m}":
+                    raise ValueError(f"clause {clause.id} numbered {clause.number}, expected {n}.{m}")
+
+    # -- lookups -----------------------------------------------------------------------------
+    def clauses(self) -> list[Clause]:
+        """Every clause in reading order."""
+        return [c for a in self.articles for c in a.clauses]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """The clause with this full id, or None."""
+        return next((c for c in self.clauses() if c.id == clause_id), None)
+
+    def article(self, module_id: str) -> Article | None:
+        """The article made from this module, or None."""
+        return next((a for a in self.articles if a.id == module_id), None)
+
+    def legal_basis(self, article: Article) -> list[str]:
+        """The references shown under an article (already filtered for the jurisdiction)."""
+        return list(article.legal_basis)
+
+    @property
+    def display_version(self) -> str:
+        """The version as readers see it: the number, or "projet" for a draft."""
+        return self.version or "projet"
+
+    @property
+    def is_draft(self) -> bool:
+        """True when the charter is not a release."""
+        return self.version is None
+
+    # -- serialization -----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A plain JSON-ready dict with a schema number."""
+        data = asdict(self)
+        data["schema"] = SCHEMA_VERSION
+        return data
+
+    def to_json(self) -> str:
+        """The canonical JSON text: sorted keys, UTF-8, no floats, no whitespace."""
+        return canonical(self.to_dict())
+
+    @property
+    def digest(self) -> str:
+        """sha256 (hex) of the canonical JSON, encoded as UTF-8."""
+        return _sha256(self.to_json())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Charter:
+        """Rebuild a Charter from ``to_dict`` output; raises ValueError on a malformed dict."""
+        if not isinstance(data, dict):
+            raise ValueError("a charter must be a JSON object")
+        data = dict(data)
+        schema = data.pop("schema", None)
+        if schema != SCHEMA_VERSION:
+            raise ValueError(f"unsupported charter schema {schema!r} (expected {SCHEMA_VERSION})")
+        try:
+            articles = tuple(_article(a) for a in data.pop("articles"))
+            return cls(articles=articles, **_only(cls, data))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed charter: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Charter:
+        """Rebuild a Charter from its JSON text."""
+        return cls.from_dict(json.loads(text))
+
+    def with_release(self, *, version: str, date: str, effective_date: str | None) -> Charter:
+        """This charter stamped with a release's version and dates."""
+        return replace(self, version=version, date=date, effective_date=effective_date)
+
+
+def canonical(data: Any) -> str:
+    """Serialize ``data`` canonically; floats are refused so the form is stable across machines."""
+    _refuse_floats(data)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError(f"floats are not allowed in a charter: {value!r}")
+    if isinstance(value, dict):
+        for v in value.values():
+            _refuse_floats(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _refuse_floats(v)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _only(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    return data
+
+
+def _article(data: dict[str, Any]) -> Article:
+    data = dict(data)
+    clauses = tuple(Clause(**_only(Clause, c)) for c in data.pop("clauses"))
+    changelog = tuple(ChangelogEntry(**_only(ChangelogEntry, e)) for e in data.pop("changelog", ()))
+    data["legal_basis"] = tuple(data.get("legal_basis", ()))
+    data["contacts"] = tuple(data.get("contacts", ()))
+    return Article(clauses=clauses, changelog=changelog, **_only(Article, data))
+
+
+def link_clauses(text: str, target) -> str:
+    """Rewrite cross-references ``(clause:<id>)`` with ``target(id)`` (a URL for each output)."""
+    import re
+
+    return re.sub(r"\(clause:([a-z0-9.-]+)\)", lambda m: f"({target(m.group(1))})", text)
+
+
+def to_markdown(charter: Charter) -> str:
+    """The whole charter as one Markdown document (``charter render --format md``)."""
+    from .mdtext import md_escape
+
+    anchor = lambda cid: "#" + cid.replace(".", "-")  # noqa: E731
+    out = [f"# {md_escape(charter.title)}", "",
+           f"{md_escape(charter.company['legal_name'])} · version {charter.display_version}"
+           + (f" · en vigueur le {charter.effective_date}" if charter.effective_date else ""), ""]
+    for a in charter.articles:
+        out += [f"## Article {a.number}. {a.title} {{#{a.id}}}", ""]
+        if a.intro:
+            out += [link_clauses(a.intro, anchor), ""]
+        for c in a.clauses:
+            out += [f"### {c.number} {c.title} {{{anchor(c.id)}}}", "", link_clauses(c.text, anchor), ""]
+        if a.legal_basis:
+            out += ["*Références : " + " ; ".join(a.legal_basis) + "*", ""]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,101 @@
+"""Every user-facing error of charter-kit, in one place.
+
+Commands raise these and never catch them: click prints ``Error: <message>`` and exits with
+``exit_code`` (1). Usage mistakes are click's own ``UsageError`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import click
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest candidate, or an empty string."""
+    match = closest(word, candidates)
+    return f" Did you mean '{match}'?" if match else ""
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """Return the candidate closest to ``word``, ignoring case and accents, if any is close."""
+    pool = {fold(c): c for c in candidates}
+    hits = difflib.get_close_matches(fold(word), list(pool), n=1, cutoff=0.6)
+    return pool[hits[0]] if hits else None
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents, so 'Confidentialité' matches 'confidentialite'."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a user file: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}, line {self.line}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class CharterError(click.ClickException):
+    """Base of every charter-kit error: one readable message, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.hint = hint
+        super().__init__(f"{message}\nHint: {hint}" if hint else message)
+
+
+class ProblemsError(CharterError):
+    """A file has one or more problems; all of them are listed in one message."""
+
+    what = "file"
+
+    def __init__(self, problems: Sequence[Problem], *, hint: str | None = None) -> None:
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            text = str(self.problems[0])
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            text = f"{len(self.problems)} problems in the {self.what}:\n{lines}"
+        super().__init__(text, hint=hint)
+
+
+class ProfileError(ProblemsError):
+    """The profile (charter.yml) cannot be read or does not describe a valid charter."""
+
+    what = "profile"
+
+
+class ModuleError(ProblemsError):
+    """A module of the library (shipped or local) is malformed."""
+
+    what = "module library"
+
+
+class RenderError(CharterError):
+    """A module's template failed to render (Jinja syntax or runtime error)."""
+
+
+class ReleaseError(CharterError):
+    """A release cannot be written, read or verified."""
+
+
+class OutputError(CharterError):
+    """An output folder or file cannot be written safely."""
+
+
+class DiffError(CharterError):
+    """Two charters cannot be compared (unknown version, bad format)."""

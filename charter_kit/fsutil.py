@@ -1,0 +1,74 @@
+"""Writing outputs safely: everything goes to a temporary sibling, then is renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path = Path(path)
+    blob = data.encode("utf-8") if isinstance(data, str) else data
+    _parent(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_dir(target: Path, *, keep_old: bool = False) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``target``; on success it replaces ``target``.
+
+    On any error (or interruption) the temporary folder is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    _parent(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``; the old ``target`` is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+    if not os.access(path.parent, os.W_OK):
+        raise OutputError(f"{path.parent}: the folder is not writable",
+                          hint="choose another output folder with --out or -o")

@@ -1,0 +1,242 @@
+"""Reading YAML files with line numbers, and turning validation errors into located problems.
+
+Shared by the profile and the module library: both must say ``file, line N: key: problem``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+
+from .errors import Problem, did_you_mean
+
+Path_ = tuple[Any, ...]
+
+#: Most nodes a document may expand to through aliases; a "billion laughs" stops here at once.
+MAX_EXPANDED_NODES = 5_000_000
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so the models validate them with a clear message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class LineMap:
+    """Where each key and list item of a YAML document starts (1-based lines)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Path_, int] = {}
+
+    def line(self, path: Sequence[Any]) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def read_text(path: Path, display: str, error: type | None = None) -> str:
+    """Read a UTF-8 file (a BOM is allowed); a bad byte is an error naming its line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise_problem(display, None, None, "file not found", error=error)
+    except IsADirectoryError:
+        raise_problem(display, None, None, "is a folder, not a file", error=error)
+    except OSError as exc:
+        raise_problem(display, None, None, f"cannot read the file ({exc.strerror})", error=error)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise_problem(
+            display, line, None,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}).",
+            hint="save the file as UTF-8 in your editor", error=error,
+        )
+
+
+def load_yaml(path: Path, display: str, error: type | None = None) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse one YAML document; return its data, its line map and any duplicate-key problems."""
+    return parse_yaml(read_text(path, display, error), display, error)
+
+
+def parse_yaml(text: str, display: str, error: type | None = None) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse YAML text (see ``load_yaml``)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, LineMap(), []
+        _check_expansion(node, display, error)
+        lines = LineMap()
+        problems: list[Problem] = []
+        _walk(node, (), lines, problems, display, set())
+        return loader.construct_document(node), lines, problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = " ".join(str(m) for m in (exc.context, exc.problem) if m)
+        hint = "indent with spaces, never tabs" if "\t" in message or "'\\t'" in message else None
+        raise_problem(display, line, None, f"invalid YAML: {message}", hint=hint, error=error)
+    except yaml.YAMLError as exc:
+        raise_problem(display, None, None, f"invalid YAML: {exc}", error=error)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, display: str, error: type | None) -> None:
+    """Refuse documents whose aliases expand past MAX_EXPANDED_NODES (computed without expanding)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if ready or not children:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                raise_problem(
+                    display, node.start_mark.line + 1, None,
+                    "the document expands to too many values through YAML aliases (&/*)",
+                    hint="write the values out instead of repeating aliases", error=error,
+                )
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _walk(node, path, lines, problems, display, active) -> None:
+    # `active` holds the nodes on the current branch: a recursive alias would loop forever.
+    if id(node) in active:
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(display, line, _dotted(path + (key,)),
+                                        f"duplicate key (first given on line {seen[key]})"))
+            seen.setdefault(key, line)
+            lines.lines.setdefault(path + (key,), line)
+            _walk(value_node, path + (key,), lines, problems, display, active)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines.lines.setdefault(path + (i,), item.start_mark.line + 1)
+            _walk(item, path + (i,), lines, problems, display, active)
+    active.discard(id(node))
+
+
+def _dotted(path: Sequence[Any]) -> str:
+    """``('modules', 3, 'variables')`` → ``modules[3].variables``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+
+def raise_problem(display: str, line: int | None, key: str | None, message: str,
+                  *, hint: str | None = None, error: type | None = None):
+    """Raise a one-problem error (a ProfileError unless ``error`` says otherwise)."""
+    from .errors import ProfileError
+
+    raise (error or ProfileError)([Problem(display, line, key, message)], hint=hint)
+
+
+def validation_problems(exc: pydantic.ValidationError, lines: LineMap, display: str,
+                        model: type[pydantic.BaseModel], prefix: Path_ = ()) -> list[Problem]:
+    """Turn a pydantic error into one located problem per mistake, with "did you mean" hints."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+        full = prefix + loc
+        key = _dotted(full) or None
+        problems.append(Problem(display, lines.line(full), key, _message(err, model, loc)))
+    return problems
+
+
+def _is_union_tag(part: str) -> bool:
+    # pydantic adds the tried union member to the location ("str", "ModuleEntry", "function-…").
+    return part[:1].isupper() or part in {"str", "int", "bool", "list", "dict"} or "[" in part
+
+
+def _message(err: dict[str, Any], model: type[pydantic.BaseModel], loc: Path_) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key." + did_you_mean(str(loc[-1]), _fields_at(model, loc[:-1]))
+    if kind == "missing":
+        return "is required but missing"
+    if kind.startswith("literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        got = err.get("input")
+        return f"'{got}' is not allowed; expected one of {expected}." + (
+            did_you_mean(str(got), _literal_values(expected)) if isinstance(got, str) else "")
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind in {"string_type", "bool_type", "int_type", "list_type", "dict_type",
+                "model_type", "date_type", "date_from_datetime_parsing", "date_parsing"}:
+        msg += f" (got {_show(err.get('input'))})"
+    return msg
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _literal_values(expected: str) -> list[str]:
+    return [p.strip(" '") for p in expected.replace(" or ", ",").split(",") if p.strip(" '")]
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: Path_) -> list[str]:
+    """The field names of the sub-model at ``loc`` (for suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        current = _submodel(fields[part].annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _submodel(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None

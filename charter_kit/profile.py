@@ -1,0 +1,278 @@
+"""The profile (charter.yml): its pydantic model, YAML loading with line numbers, JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import Field, StrictBool, StrictStr
+
+from .errors import Problem, ProfileError
+from .library import EMAIL_RE, ID_RE, NAME_RE, URL_RE
+from .loading import LineMap, load_yaml, validation_problems
+
+SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
+MATERIAL_COLORS = (
+    "red", "pink", "purple", "deep-purple", "indigo", "blue", "light-blue", "cyan", "teal",
+    "green", "light-green", "lime", "yellow", "amber", "orange", "deep-orange", "brown", "grey",
+    "blue-grey", "black", "white",
+)
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_LOGO_BYTES = 2_000_000
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL_RE.match(value.strip()):
+        raise ValueError(f"'{value}' is not an e-mail address (expected nom@exemple.fr)")
+    return value.strip()
+
+
+def _url(value: str) -> str:
+    if not URL_RE.match(value.strip()):
+        raise ValueError(f"'{value}' is not a web address (expected https://…)")
+    return value.strip()
+
+
+def _color(value: str) -> str:
+    if value in MATERIAL_COLORS or _HEX.match(value):
+        return value
+    raise ValueError(f"'{value}' is not a colour: use #rrggbb or one of {', '.join(MATERIAL_COLORS)}")
+
+
+Email = Annotated[StrictStr, pydantic.AfterValidator(_email)]
+Url = Annotated[StrictStr, pydantic.AfterValidator(_url)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class _Model(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class CharterSettings(_Model):
+    """What the charter is."""
+
+    title: Text = "Charte d'utilisation des réseaux sociaux"
+    """Title shown on the site, the PDF cover and in every header."""
+    language: Literal["fr"] = "fr"
+    """Language of the charter text (modules are written in French)."""
+    jurisdiction: Literal["fr", "ch", "be", "lu", "qc"] = "fr"
+    """Country whose law applies: fr, ch, be, lu or qc."""
+    status: Literal["annexe-reglement-interieur", "note-de-service", "guide"] = "annexe-reglement-interieur"
+    """Legal status: annexe-reglement-interieur, note-de-service or guide (no sanctions on its own)."""
+    effective_date: dt.date | None = None
+    """Date from which the draft applies (a release sets its own)."""
+
+
+class Company(_Model):
+    """Who the company is."""
+
+    name: Text
+    """Name used in the text ("Acme")."""
+    legal_name: Text | None = None
+    """Registered name ("Acme SA"); defaults to the name."""
+    listed: StrictBool = False
+    """True when the company's shares are traded on a regulated market."""
+    website: Url | None = None
+    """The company's public website (https://…)."""
+
+
+class Contact(_Model):
+    """A person or team employees can reach."""
+
+    name: Text | None = None
+    """Who it is ("Direction juridique")."""
+    email: Email
+    """E-mail address."""
+    phone: Text | None = None
+    """Phone number, for urgent matters."""
+
+
+class ModuleEntry(_Model):
+    """A selected module with its settings."""
+
+    id: StrictStr
+    """Module id, as listed by `charter modules`."""
+    options: dict[StrictStr, Any] = {}
+    """Switches of the module (see `charter modules show ID`)."""
+    variables: dict[StrictStr, Any] = {}
+    """Values of the module's variables (see `charter modules show ID`)."""
+
+
+class Override(_Model):
+    """Replace a clause's text, or remove the clause."""
+
+    text: Text | None = None
+    """New Markdown text of the clause (its title stays)."""
+    title: Text | None = None
+    """New title of the clause."""
+    remove: StrictBool = False
+    """True to leave the clause out of the charter."""
+
+    @pydantic.model_validator(mode="after")
+    def _one_action(self) -> Override:
+        if self.remove and (self.text or self.title):
+            raise ValueError("give either remove: true or a new text/title, not both")
+        if not self.remove and not (self.text or self.title):
+            raise ValueError("give a new text (text: …), a new title, or remove: true")
+        return self
+
+
+class Branding(_Model):
+    """How the site and the PDF look."""
+
+    logo: StrictStr | None = None
+    """Logo file (SVG or PNG), relative to charter.yml."""
+    primary_color: Annotated[StrictStr, pydantic.AfterValidator(_color)] = "indigo"
+    """Main colour: a Material colour name or #rrggbb."""
+
+
+class SiteSettings(_Model):
+    """The employee site."""
+
+    url: Url | None = None
+    """Address where the site is published."""
+
+
+class PdfSettings(_Model):
+    """The PDF annex."""
+
+    variant: Literal["pdf/a-3b", "pdf/ua-1"] = "pdf/a-3b"
+    """pdf/a-3b (archiving) or pdf/ua-1 (tagged, accessible)."""
+    signature_block: StrictBool = True
+    """Add an acknowledgement page to sign."""
+
+
+class Profile(_Model):
+    """charter.yml: the company, its module selection and their settings."""
+
+    charter: CharterSettings = CharterSettings()
+    """What the charter is."""
+    company: Company
+    """Who the company is."""
+    contacts: dict[StrictStr, Contact] = {}
+    """Contacts by role (communication, juridique, rh, dpo…)."""
+    modules: list[StrictStr | ModuleEntry] = Field(min_length=1)
+    """Selected modules: an id, or a mapping with id, options and variables."""
+    overrides: dict[StrictStr, Override] = {}
+    """Clause-level changes, by full clause id (module.clause)."""
+    local_modules: StrictStr | None = None
+    """Folder of the company's own modules, relative to charter.yml."""
+    branding: Branding = Branding()
+    """Logo and colour."""
+    site: SiteSettings = SiteSettings()
+    """Employee site settings."""
+    pdf: PdfSettings = PdfSettings()
+    """PDF annex settings."""
+
+    @pydantic.field_validator("contacts", "overrides", mode="before")
+    @classmethod
+    def _empty_mapping(cls, value: Any) -> Any:
+        # A section whose entries are all commented out reads as null: treat it as empty.
+        return {} if value is None else value
+
+    @pydantic.field_validator("contacts")
+    @classmethod
+    def _roles(cls, value: dict[str, Contact]) -> dict[str, Contact]:
+        for role in value:
+            if not NAME_RE.match(role):
+                raise ValueError(f"'{role}' is not a valid contact role (lowercase letters, digits, underscores)")
+        return value
+
+    def entries(self) -> list[ModuleEntry]:
+        """The selected modules, each as a ModuleEntry."""
+        return [ModuleEntry(id=m) if isinstance(m, str) else m for m in self.modules]
+
+
+class LoadedProfile:
+    """A validated profile with where it came from and where each key is (for later errors)."""
+
+    def __init__(self, profile: Profile, path: Path, lines: LineMap) -> None:
+        self.profile = profile
+        self.path = path
+        self.lines = lines
+
+    @property
+    def root(self) -> Path:
+        """The folder of charter.yml: relative paths in the profile start here."""
+        return self.path.parent
+
+    @property
+    def display(self) -> str:
+        """The profile's file name as shown in messages."""
+        return self.path.name
+
+    def resolve_path(self, value: str) -> Path:
+        """A path from the profile, relative to the profile's folder."""
+        return (self.root / value).resolve()
+
+    def inside(self, key: tuple, value: str) -> Path:
+        """A path from the profile that must stay inside the profile's folder (no ``../``)."""
+        path = self.resolve_path(value)
+        if not path.is_relative_to(self.root.resolve()):
+            raise ProfileError([self.problem(key, f"'{value}' is outside the charter project's folder")],
+                               hint="keep the file inside the folder of charter.yml")
+        return path
+
+    def read_logo(self) -> tuple[bytes, str]:
+        """The logo's bytes and media type; an error names branding.logo."""
+        value = self.profile.branding.logo or ""
+        key = ("branding", "logo")
+        path = self.inside(key, value)
+        media = LOGO_TYPES.get(path.suffix.lower())
+        if media is None:
+            raise ProfileError([self.problem(key, f"'{value}': the logo must be an SVG, PNG or JPEG file")])
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise ProfileError([self.problem(key, f"'{value}': file not found")],
+                               hint="the path is relative to the folder of charter.yml") from None
+        if len(data) > MAX_LOGO_BYTES:
+            raise ProfileError([self.problem(key, f"'{value}' is larger than {MAX_LOGO_BYTES // 1_000_000} MB")])
+        return data, media
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        """A problem located at ``path`` in the profile."""
+        from .loading import dotted
+
+        return Problem(self.display, self.lines.line(path), dotted(path) or None, message)
+
+
+def load_profile(path: Path) -> LoadedProfile:
+    """Read and validate charter.yml; every structural problem is reported in one ProfileError."""
+    display = path.name
+    data, lines, problems = load_yaml(path, display)
+    if data is None:
+        raise ProfileError([Problem(display, None, None, "the profile is empty")],
+                           hint="run 'charter init' to create a commented charter.yml")
+    if not isinstance(data, dict):
+        raise ProfileError([Problem(display, lines.line(()) or 1, None,
+                                    f"the profile must be a mapping of keys (charter:, company:, modules:…), "
+                                    f"not a {type(data).__name__}")])
+    try:
+        profile = Profile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems += validation_problems(exc, lines, display, Profile)
+        raise ProfileError(_sorted(problems)) from None
+    if problems:
+        raise ProfileError(_sorted(problems))
+    return LoadedProfile(profile, path.resolve(), lines)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.key or ""))
+
+
+def json_schema() -> str:
+    """The profile's JSON Schema, for editors (yaml-language-server) and the docs."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "charter-kit profile (charter.yml)"
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+__all__ = ["Profile", "LoadedProfile", "load_profile", "json_schema", "ID_RE"]

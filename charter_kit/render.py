@@ -1,0 +1,312 @@
+"""The one Jinja environment of charter-kit, and rendering a Selection into a Charter."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .charter import Article, ChangelogEntry, Charter, Clause
+from .mdtext import md_escape, normalize_block, sanitize_markdown
+from .errors import RenderError
+from .library import CLAUSE_RE, HEADING_RE, Module
+from .resolve import Selected, Selection
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+#: Largest string or sequence a template expression may build (guards `"a" * 10**10`).
+MAX_OPERAND = 1_000_000
+_REF_TOKEN = "\x00ref:{}\x00"
+_REF_RE = re.compile(r"\x00ref:([^\x00]+)\x00")
+
+
+def french_date(value: dt.date | str) -> str:
+    """A date as French readers write it: "1er mars 2026"."""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def french_list(items: Any) -> str:
+    """Join items the French way: "a, b et c"."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.date):
+        return french_date(value)
+    if isinstance(value, (list, tuple)):
+        return french_list(_display(v) for v in value)
+    return value
+
+
+@jinja2.pass_eval_context
+def _finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
+    # HTML templates are autoescaped by markupsafe; module text is Markdown and needs our escape.
+    if isinstance(value, RefLink):
+        return str(value)
+    value = _display(value)
+    if eval_ctx.autoescape:
+        return value
+    return md_escape(value)
+
+
+class RefLink(str):
+    """A cross-reference produced by ``ref()``: trusted Markdown, not escaped."""
+
+
+class _Sandbox(SandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        # The sandbox stops attribute tricks; this stops templates from exhausting memory.
+        if operator == "**" and isinstance(right, int) and right > 64:
+            raise jinja2.sandbox.SecurityError("exponent too large")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OPERAND:
+                    raise jinja2.sandbox.SecurityError("result too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def environment() -> SandboxedEnvironment:
+    """The one Jinja environment: sandboxed, strict, Markdown-escaping module text and
+    HTML-escaping the package's templates."""
+    env = _Sandbox(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
+        finalize=_finalize,
+        # Clause headings end with "{#id}": only "{# " (with a space) opens a Jinja comment.
+        comment_start_string="{# ",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict: nothing to reach for
+    env.filters["liste"] = french_list
+    env.filters["date_fr"] = french_date
+    return env
+
+
+_ENV: SandboxedEnvironment | None = None
+
+
+def get_environment() -> SandboxedEnvironment:
+    """The shared environment, created on first use."""
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
+# -- the context ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Contact:
+    name: str | None
+    email: str
+    phone: str | None
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.email})" if self.name else self.email
+
+
+@dataclass(frozen=True)
+class _Company:
+    name: str
+    legal_name: str
+    listed: bool
+    website: str | None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class _CharterInfo:
+    title: str
+    language: str
+    jurisdiction: str
+    status: str
+    version: str | None
+    effective_date: dt.date | None
+
+
+class _Namespace(dict):
+    """A read-only mapping whose keys are also attributes (``var.x``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _typed(values: dict[str, Any], specs: dict) -> _Namespace:
+    # Dates are ISO text in the Charter but date objects in templates, so they print in French.
+    out = {}
+    for name, value in values.items():
+        spec = specs.get(name)
+        out[name] = dt.date.fromisoformat(value) if spec is not None and spec.type == "date" and value else value
+    return _Namespace(out)
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def render(selection: Selection, *, version: str | None = None, date: str | None = None,
+           effective_date: str | None = None) -> Charter:
+    """Render every selected module and assemble the numbered Charter."""
+    profile = selection.loaded.profile
+    lang = profile.charter.language
+    eff = effective_date or (profile.charter.effective_date.isoformat() if profile.charter.effective_date else None)
+    company = _Company(profile.company.name, profile.company.legal_name or profile.company.name,
+                       profile.company.listed, profile.company.website)
+    contacts = _Namespace({role: _Contact(c.name, c.email, c.phone) for role, c in profile.contacts.items()})
+    info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status,
+                        version, dt.date.fromisoformat(eff) if eff else None)
+    possible = {cid for s in selection.modules for cid in s.module.clause_ids()}
+    env = get_environment()
+
+    drafts = []
+    for sel in selection.modules:
+        context = {
+            "company": company, "contacts": contacts, "charter": info,
+            "var": _typed(sel.variables, sel.module.variables),
+            "opt": _typed(sel.options, sel.module.options),
+            "modules": list(selection.ids), "ref": _make_ref(possible),
+        }
+        text = _render_module(env, sel.module, lang, context)
+        drafts.append((sel, *split_clauses(text)))
+
+    overrides = {k: v.model_dump(exclude_defaults=True) for k, v in profile.overrides.items()}
+    articles = []
+    for n, (sel, intro, parts) in enumerate(drafts, start=1):
+        clauses = []
+        for key, title, body in parts:
+            cid = f"{sel.module.id}.{key}"
+            ov = profile.overrides.get(cid)
+            if ov is not None and ov.remove:
+                continue
+            if ov is not None:
+                title = md_escape(ov.title) if ov.title else title
+                body = sanitize_markdown(ov.text) if ov.text else body
+            clauses.append(Clause(id=cid, number=f"{n}.{len(clauses) + 1}", title=title,
+                                  text=body, overridden=ov is not None))
+        articles.append(_article(sel, n, lang, intro, clauses, profile.charter.jurisdiction))
+    articles = _resolve_refs(articles)
+    return Charter(
+        title=profile.charter.title,
+        company={"name": company.name, "legal_name": company.legal_name,
+                 "listed": company.listed, "website": company.website},
+        articles=tuple(articles), language=lang, jurisdiction=profile.charter.jurisdiction,
+        status=profile.charter.status, version=version, date=date, effective_date=eff,
+        contacts={role: {"name": c.name, "email": c.email, "phone": c.phone} for role, c in profile.contacts.items()},
+        overrides={k: v for k, v in sorted(overrides.items()) if k.split(".")[0] in selection.ids},
+        branding={"primary_color": profile.branding.primary_color, "logo": _logo(selection)},
+        site={"url": profile.site.url},
+        pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
+    )
+
+
+def _article(sel: Selected, n: int, lang: str, intro: str, clauses: list[Clause], jurisdiction: str) -> Article:
+    m = sel.module
+    return Article(
+        id=m.id, number=n, title=m.title[lang], intro=intro, clauses=tuple(clauses),
+        legal_basis=m.basis_for(jurisdiction), module_version=m.version, origin=m.origin,
+        variables=dict(sel.variables), options=dict(sel.options), contacts=tuple(m.contacts),
+        changelog=tuple(ChangelogEntry(e["version"], e["date"], e["note"].get(lang, "")) for e in m.changelog),
+    )
+
+
+def _make_ref(possible: set[str]):
+    def ref(clause_id: str) -> RefLink:
+        """A link "article N.M" to a clause of the charter."""
+        if clause_id not in possible:
+            raise RenderError(f"ref('{clause_id}'): no such clause in this charter")
+        return RefLink(f"[{_REF_TOKEN.format(clause_id)}](clause:{clause_id})")
+    return ref
+
+
+def _resolve_refs(articles: list[Article]) -> list[Article]:
+    numbers = {c.id: c.number for a in articles for c in a.clauses}
+
+    def sub(text: str, where: str) -> str:
+        def one(m: re.Match) -> str:
+            target = m.group(1)
+            if target not in numbers:
+                raise RenderError(f"{where}: ref('{target}') points to a clause that is not in the charter "
+                                  "(left out by an option or removed by an override)")
+            return f"article {numbers[target]}"
+        return _REF_RE.sub(one, text)
+
+    out = []
+    for a in articles:
+        clauses = tuple(Clause(c.id, c.number, sub(c.title, c.id), sub(c.text, c.id), c.overridden) for c in a.clauses)
+        out.append(Article(**{**a.__dict__, "intro": sub(a.intro, a.id), "clauses": clauses}))
+    return out
+
+
+def _render_module(env: SandboxedEnvironment, module: Module, lang: str, context: dict[str, Any]) -> str:
+    path = module.source_file(lang)
+    try:
+        code = env.compile(module.texts[lang], name=f"{module.id}/{lang}.md", filename=str(path))
+        template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{path}, line {exc.lineno}: template syntax error: {exc.message}") from None
+    except RenderError as exc:
+        raise RenderError(f"{path}, line {_line(exc, path)}: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{path}, line {_line(exc, path)}: {exc.message}",
+                          hint="only company, contacts, charter, var, opt, modules and ref() exist; "
+                               "variables must be declared in module.yml") from None
+    except jinja2.sandbox.SecurityError as exc:
+        raise RenderError(f"{path}, line {_line(exc, path)}: refused by the sandbox: {exc}") from None
+    except Exception as exc:  # a template can raise anything (TypeError, ZeroDivisionError…)
+        raise RenderError(f"{path}, line {_line(exc, path)}: {type(exc).__name__}: {exc}") from None
+
+
+def _line(exc: BaseException, path: Path) -> str:
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    return str(lines[-1]) if lines else "?"
+
+
+def split_clauses(text: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """Split rendered module Markdown into its introduction and ``(key, title, body)`` clauses."""
+    intro: list[str] = []
+    clauses: list[tuple[str, str, list[str]]] = []
+    fence = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        heading = None if fence else HEADING_RE.match(line)
+        m = CLAUSE_RE.match(heading.group("rest")) if heading else None
+        if m:
+            clauses.append((m.group("id"), m.group("title").strip(), []))
+        elif clauses:
+            clauses[-1][2].append(line)
+        else:
+            intro.append(line)
+    return normalize_block("\n".join(intro)), [(k, t, normalize_block("\n".join(b))) for k, t, b in clauses]
+
+
+def _logo(selection: Selection) -> dict[str, str] | None:
+    """The logo embedded in the charter, so a release never depends on a file that may change."""
+    logo = selection.loaded.profile.branding.logo
+    if not logo:
+        return None
+    data, media_type = selection.loaded.read_logo()
+    return {"name": Path(logo).name, "media_type": media_type, "data": base64.b64encode(data).decode("ascii")}

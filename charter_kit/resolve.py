@@ -1,0 +1,181 @@
+"""Selection: the modules a profile asks for, their dependencies, settings and contacts, checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, ProfileError, closest, did_you_mean
+from .library import ID_RE, Library, Module, ValueSpec
+from .profile import LoadedProfile, ModuleEntry
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A module in the charter with its resolved variables and options (JSON-ready values)."""
+
+    module: Module
+    variables: dict[str, Any]
+    options: dict[str, Any]
+    required_by: str | None = None
+
+
+@dataclass
+class Selection:
+    """The checked, ordered modules of a charter, with the notices to show the user."""
+
+    loaded: LoadedProfile
+    library: Library
+    modules: list[Selected]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        """Selected module ids in charter order."""
+        return [s.module.id for s in self.modules]
+
+    def defaults_used(self) -> list[str]:
+        """Variables left at their default value: what HR may still want to adapt."""
+        out = []
+        for sel in self.modules:
+            entry_vars = _entry(self.loaded, sel.module.id)
+            for name, spec in sel.module.variables.items():
+                if entry_vars is None or name not in entry_vars.variables:
+                    out.append(f"{sel.module.id}.{name} ({spec.label.get('fr', name)})")
+        return out
+
+
+def _entry(loaded: LoadedProfile, module_id: str) -> ModuleEntry | None:
+    return next((e for e in loaded.profile.entries() if e.id == module_id), None)
+
+
+def resolve(loaded: LoadedProfile, library: Library) -> Selection:
+    """Check the profile against the library and return the Selection; all problems at once."""
+    profile = loaded.profile
+    problems: list[Problem] = []
+    notices = list(library.notices)
+    jurisdiction = profile.charter.jurisdiction
+    chosen: dict[str, tuple[int, ModuleEntry]] = {}
+
+    for i, entry in enumerate(profile.entries()):
+        where = ("modules", i) if isinstance(profile.modules[i], str) else ("modules", i, "id")
+        if entry.id in chosen:
+            problems.append(loaded.problem(where, f"module '{entry.id}' is listed twice "
+                                                  f"(first as item {chosen[entry.id][0] + 1})"))
+            continue
+        module = library.get(entry.id)
+        if module is None:
+            hint = closest(entry.id, library.modules)
+            problems.append(loaded.problem(where, f"unknown module '{entry.id}'."
+                                           + (f" Did you mean '{hint}'?" if hint else
+                                              " Run 'charter modules' to list them.")))
+            continue
+        chosen[entry.id] = (i, entry)
+
+    # Dependencies: add what is required, with a notice saying why.
+    required_by: dict[str, str] = {}
+    queue = list(chosen)
+    while queue:
+        mid = queue.pop(0)
+        for dep in library.modules[mid].requires if mid in library.modules else ():
+            if dep not in chosen and dep not in required_by:
+                required_by[dep] = mid
+                notices.append(f"module '{dep}' added: required by '{mid}'")
+                queue.append(dep)
+    selected_ids = set(chosen) | set(required_by)
+
+    reported: set[frozenset[str]] = set()
+    for mid in sorted(selected_ids):
+        module = library.modules[mid]
+        where = _where(chosen, mid)
+        for other in module.conflicts:
+            pair = frozenset((mid, other))
+            if other in selected_ids and pair not in reported:
+                reported.add(pair)
+                problems.append(loaded.problem(where, f"module '{mid}' conflicts with '{other}': choose one of them"))
+        if jurisdiction not in module.jurisdictions:
+            problems.append(loaded.problem(where, f"module '{mid}' does not apply to jurisdiction "
+                                                  f"'{jurisdiction}' (it covers {', '.join(module.jurisdictions)})"))
+
+    selected: list[Selected] = []
+    for mid in selected_ids:
+        module = library.modules[mid]
+        index, entry = chosen.get(mid, (None, ModuleEntry(id=mid)))
+        base = ("modules", index) if index is not None else ("modules",)
+        variables = _values(loaded, module, module.variables, entry.variables, base + ("variables",), problems, "variable")
+        options = _values(loaded, module, module.options, entry.options, base + ("options",), problems, "option")
+        selected.append(Selected(module, variables, options, required_by.get(mid)))
+    selected.sort(key=lambda s: (s.module.order, s.module.id))
+
+    problems += _contacts(loaded, selected)
+    problems += _overrides(loaded, library, selected_ids)
+    if problems:
+        raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")),
+                           hint="'charter modules show ID' lists a module's variables, options and contacts")
+    if profile.company.listed and "entreprises-cotees" in library.modules and "entreprises-cotees" not in selected_ids:
+        notices.append("company.listed is true but the module 'entreprises-cotees' is not selected")
+    return Selection(loaded, library, selected, notices)
+
+
+def _where(chosen: dict[str, tuple[int, ModuleEntry]], mid: str) -> tuple:
+    return ("modules", chosen[mid][0]) if mid in chosen else ("modules",)
+
+
+def _values(loaded: LoadedProfile, module: Module, specs: dict[str, ValueSpec], given: dict[str, Any],
+            where: tuple, problems: list[Problem], kind: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(specs) or "none"
+            problems.append(loaded.problem(where + (name,), f"module '{module.id}' has no {kind} '{name}'."
+                                           + (did_you_mean(name, specs) or f" Its {kind}s: {known}.")))
+            continue
+        try:
+            values[name] = spec.check(value)
+        except ValueError as exc:
+            problems.append(loaded.problem(where + (name,), str(exc)))
+    for name, spec in specs.items():
+        if name in values or name in given:
+            continue
+        if spec.required:
+            label = spec.label.get("fr", name)
+            problems.append(loaded.problem(where, f"module '{module.id}' needs the {kind} '{name}' ({label})"))
+        else:
+            values[name] = spec.default
+    return values
+
+
+def _contacts(loaded: LoadedProfile, selected: list[Selected]) -> list[Problem]:
+    problems = []
+    contacts = loaded.profile.contacts
+    needed: dict[str, list[str]] = {}
+    for sel in selected:
+        for role in sel.module.contacts:
+            needed.setdefault(role, []).append(sel.module.id)
+    for role, users in needed.items():
+        if role not in contacts:
+            problems.append(loaded.problem(("contacts",), f"missing contact '{role}' (cited by {', '.join(users)}); "
+                                                          f"add '{role}: {{email: …}}' under contacts"))
+    return problems
+
+
+def _overrides(loaded: LoadedProfile, library: Library, selected_ids: set[str]) -> list[Problem]:
+    problems = []
+    for clause_id in loaded.profile.overrides:
+        where = ("overrides", clause_id)
+        mid, _, key = clause_id.partition(".")
+        if not key or not ID_RE.match(mid) or not ID_RE.match(key):
+            problems.append(loaded.problem(where, "an override is keyed by a full clause id, module.clause "
+                                                  "(e.g. transparence.declarer-lien)"))
+            continue
+        module = library.get(mid)
+        if module is None or mid not in selected_ids:
+            state = "unknown module" if module is None else "module not selected"
+            problems.append(loaded.problem(where, f"{state} '{mid}'." + did_you_mean(mid, selected_ids)))
+            continue
+        keys = [c.key for c in module.clauses]
+        if key not in keys:
+            problems.append(loaded.problem(where, f"module '{mid}' has no clause '{key}'."
+                                           + (did_you_mean(key, keys) or f" Its clauses: {', '.join(keys)}.")))
+    return problems
