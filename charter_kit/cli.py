@@ -1,0 +1,288 @@
+"""The `charter` command line: each command parses, calls one function, prints."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CharterError
+
+PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one readable error, unless --debug asks for tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException:
+            if ctx.meta.get("debug"):
+                traceback.print_exc()
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:
+            if ctx.meta.get("debug"):
+                raise
+            raise CharterError(f"internal error: {type(exc).__name__}: {exc}",
+                               hint="run again with --debug to see the traceback, and report it") from None
+
+
+def profile_option(f):
+    """The -p/--profile option every command takes."""
+    return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
+                        default=Path("charter.yml"), show_default=False, help=PROFILE_HELP)(f)
+
+
+def notices(items) -> None:
+    """Print notices on stderr, so stdout stays the command's output."""
+    for item in items:
+        click.echo(f"Note: {item}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(__version__, prog_name="charter-kit")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """charter-kit: a social-media charter from reusable modules."""
+    ctx.meta["debug"] = debug
+
+
+# -- init -------------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--no-input", is_flag=True, help="Ask nothing; use the options and defaults.")
+@click.option("--company", help="Company name.")
+@click.option("--jurisdiction", type=click.Choice(["fr", "ch", "be", "lu", "qc"]), help="Applicable law.")
+@click.option("--listed/--not-listed", default=None, help="Whether the company's shares are listed.")
+@click.option("--contact", "contacts", multiple=True, metavar="ROLE=EMAIL", help="A contact (repeatable).")
+def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | None,
+         listed: bool | None, contacts: tuple[str, ...]) -> None:
+    """Create a charter project (charter.yml, README, .gitignore) in FOLDER."""
+    from .library import load_library
+    from .scaffold import CONTACT_LABELS, Answers, contact_roles, init_project, selection_for
+
+    if (folder / "charter.yml").exists():
+        raise CharterError(f"{folder / 'charter.yml'}: a charter.yml already exists; nothing was written",
+                           hint="choose another folder, or edit the existing profile")
+    library = load_library()
+    given = {}
+    for item in contacts:
+        role, sep, email = item.partition("=")
+        if not sep or not role or not email:
+            raise click.BadParameter(f"'{item}' is not ROLE=EMAIL", param_hint="--contact")
+        given[role.strip()] = email.strip()
+    name = company or (folder.resolve().name if no_input else click.prompt("Nom de l'entreprise"))
+    jur = jurisdiction or ("fr" if no_input else click.prompt(
+        "Droit applicable", type=click.Choice(["fr", "ch", "be", "lu", "qc"]), default="fr"))
+    is_listed = listed if listed is not None else (False if no_input else click.confirm(
+        "Les actions de l'entreprise sont-elles cotées ?", default=False))
+    if not no_input:
+        for role in contact_roles(library, selection_for(library, is_listed)):
+            if role not in given:
+                given[role] = click.prompt(f"E-mail : {CONTACT_LABELS.get(role, role)} ({role})",
+                                           default="", show_default=False).strip()
+    answers = Answers(name, jur, is_listed, {k: v for k, v in given.items() if v})
+    written = init_project(folder, answers, library)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo("Next: fill what 'charter check' lists, then 'charter build'.")
+
+
+# -- modules ------------------------------------------------------------------------------------------
+@cli.group(invoke_without_command=True)
+@profile_option
+@click.pass_context
+def modules(ctx: click.Context, profile: Path) -> None:
+    """List the modules of the library (with the profile's local modules, if any)."""
+    ctx.obj = profile
+    if ctx.invoked_subcommand is None:
+        from .catalog import module_table
+
+        click.echo(module_table(_library(profile)))
+
+
+@modules.command("show")
+@click.argument("module_id")
+@click.pass_obj
+def modules_show(profile: Path, module_id: str) -> None:
+    """Show one module: summary, variables, options, clauses and legal basis."""
+    from .catalog import module_details
+
+    click.echo(module_details(_library(profile), module_id))
+
+
+def _library(profile: Path):
+    from .library import load_library
+    from .profile import load_profile
+    from .project import load_library_for
+
+    if profile.exists():
+        return load_library_for(load_profile(profile))
+    return load_library()
+
+
+# -- check, render, schema -------------------------------------------------------------------------------
+@cli.command()
+@profile_option
+@click.option("--modules", "modules_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Also check this folder of modules (for module authors).")
+def check(profile: Path, modules_dir: Path | None) -> None:
+    """Validate the profile and the modules; exit 0 only when the charter renders."""
+    from .catalog import check_report
+    from .library import load_library
+    from .project import load_project
+
+    if modules_dir is not None:
+        lib = load_library(modules_dir)
+        click.echo(f"{modules_dir}: {len(lib.modules)} modules load without problems")
+        if not profile.exists():
+            return
+    project = load_project(profile)
+    notices(project.notices)
+    click.echo(check_report(project))
+
+
+@cli.command("render")
+@profile_option
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
+    """Render the charter as Markdown or canonical JSON."""
+    from .charter import to_markdown
+    from .fsutil import atomic_write
+    from .project import load_project
+
+    project = load_project(profile)
+    notices(project.notices)
+    text = project.charter.to_json() + "\n" if fmt == "json" else to_markdown(project.charter)
+    if output:
+        atomic_write(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of charter.yml (for editors)."""
+    from .profile import json_schema
+
+    click.echo(json_schema(), nl=False)
+
+
+# -- release, releases, verify, publish ----------------------------------------------------------------
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def on_option(f):
+    """The --on DATE option: statuses are computed for that day (default: today)."""
+    return click.option("--on", "on", type=_DATE, default=None, metavar="YYYY-MM-DD",
+                        help="Compute statuses for this day instead of today.")(f)
+
+
+def _on_date(value) -> "dt.date":
+    """The day statuses are computed for: --on, else today (the only place the clock is read)."""
+    import datetime as dt
+
+    return value.date() if value is not None else dt.date.today()
+
+
+@cli.command()
+@click.argument("version")
+@profile_option
+@click.option("--date", "date", type=_DATE, required=True, metavar="YYYY-MM-DD", help="Release date.")
+@click.option("--effective", type=_DATE, metavar="YYYY-MM-DD",
+              help="Date the version applies from. Default: the profile's, else the release date.")
+@click.option("--approved-by", "approvals", multiple=True, metavar='"NAME, ROLE"',
+              help="Who approved this version (repeatable).")
+@click.option("--notes", help="Release notes.")
+@click.option("--notes-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Read the release notes from FILE (UTF-8).")
+@click.option("--kind", type=click.Choice(["substantive", "editorial"]),
+              help="Nature of the change. Default: suggested from the changes since the last release.")
+@click.option("--allow-empty", is_flag=True, help="Release even if nothing changed since the last release.")
+def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], notes: str | None,
+            notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
+    """Freeze the current charter as VERSION in releases/VERSION/."""
+    from .releases import ReleaseRequest, create_release
+
+    if notes is not None and notes_file is not None:
+        raise click.UsageError("give --notes or --notes-file, not both")
+    if notes_file is not None:
+        notes = notes_file.read_text(encoding="utf-8-sig").strip() or None
+    request = ReleaseRequest(version, date.date().isoformat(),
+                             effective.date().isoformat() if effective else None,
+                             tuple(a.strip() for a in approvals if a.strip()), notes, kind, allow_empty)
+    created = create_release(profile, request)
+    rel = created.release
+    how = "suggested from the changes" if created.kind_suggested else "as given"
+    since = f" since {rel.previous_version}" if rel.previous_version and created.kind_suggested else ""
+    click.echo(f"released {rel.version}: {rel.path}")
+    click.echo(f"  effective {rel.effective_date}, digest {rel.digest[:12]}, kind {rel.kind} ({how}{since})")
+    click.echo(f"  files: charter.json, release.yml, {rel.pdf_name}")
+
+
+@cli.command("releases")
+@profile_option
+@on_option
+def releases_cmd(profile: Path, on) -> None:
+    """List the releases with their dates, status, digest and kind."""
+    from .releases import load_releases, release_table
+
+    found = load_releases(profile.resolve().parent)
+    if not found:
+        click.echo("no release yet (charter release VERSION --date YYYY-MM-DD creates one)")
+        return
+    click.echo(release_table(found, _on_date(on)))
+
+
+@cli.command()
+@profile_option
+def verify(profile: Path) -> None:
+    """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
+    from .releases import verify_releases
+
+    results = verify_releases(profile.resolve().parent)
+    for result in results:
+        digest = result.digest[:12] if result.digest else "-"
+        click.echo(f"{result.version}  {'OK' if result.ok else 'FAILED'}  {digest}")
+        for problem in result.problems:
+            click.echo(f"  - {problem}")
+    failed = [r.version for r in results if not r.ok]
+    if failed:
+        raise CharterError(f"{len(failed)} of {len(results)} releases failed verification: {', '.join(failed)}")
+    click.echo(f"{len(results)} releases verified" if results else "no release to verify")
+
+
+@cli.command()
+@profile_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder. Default: public/ beside the profile.")
+@on_option
+def publish(profile: Path, out: Path | None, on) -> None:
+    """Build the published site: every release, its PDF, its changes and the version selector."""
+    from .publish import publish as publish_site
+
+    root = profile.resolve().parent
+    report = publish_site(root, out if out is not None else root / "public", _on_date(on))
+    click.echo(f"published {len(report.built) + len(report.reused)} versions to {report.out} "
+               f"(built: {', '.join(report.built) or 'none'}; reused: {', '.join(report.reused) or 'none'})")
+    click.echo(f"employees land on {report.landing} ({report.landing_status})")
+
+
+def main() -> None:
+    """Entry point of the `charter` script."""
+    cli.main(prog_name="charter")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
