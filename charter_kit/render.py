@@ -259,10 +259,27 @@ def _resolve_refs(articles: list[Article]) -> list[Article]:
     return out
 
 
+_TAGS_ONLY = re.compile(r"[ \t]*(\{%.*?%\}[ \t]*)+")
+_TRAILING_TAG = re.compile(r"(?<![-+])%\}([ \t]*)$")
+
+
+def keep_line_breaks(source: str) -> str:
+    """Let a block tag swallow its line break only when it stands alone on its line.
+
+    With trim_blocks, "text{% endif %}" followed by a blank line would glue the next paragraph
+    to this one; "+%}" keeps that line break. Line numbers do not change.
+    """
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        if "%}" in line and not _TAGS_ONLY.fullmatch(line):
+            lines[i] = _TRAILING_TAG.sub(r"+%}\1", line)
+    return "\n".join(lines)
+
+
 def _render_module(env: SandboxedEnvironment, module: Module, lang: str, context: dict[str, Any]) -> str:
     path = module.source_file(lang)
     try:
-        code = env.compile(module.texts[lang], name=f"{module.id}/{lang}.md", filename=str(path))
+        code = env.compile(keep_line_breaks(module.texts[lang]), name=f"{module.id}/{lang}.md", filename=str(path))
         template = env.template_class.from_code(env, code, env.make_globals(None), None)
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:

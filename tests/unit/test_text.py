@@ -73,3 +73,12 @@ def test_semver_order_and_next():
     assert sorted((Version.parse(v) for v in reversed(order)), key=lambda v: v._key()) == [Version.parse(v) for v in order]
     assert Version.parse("1.2.3").next_versions() == ["1.2.4", "1.3.0", "2.0.0"]
     assert Version.parse("1.0.0") < Version.parse("1.0.1") and Version.parse("1.0.0+a") == Version.parse("1.0.0")
+
+
+def test_block_tags_keep_paragraph_breaks_unless_alone_on_their_line():
+    from charter_kit.render import get_environment, keep_line_breaks
+
+    env = get_environment()
+    source = "Un.{% if x %} Deux.{% endif %}\n\nTrois.\n{% if x %}\nQuatre.\n{% endif %}\nCinq.\n"
+    out = env.from_string(keep_line_breaks(source)).render(x=True)
+    assert out == "Un. Deux.\n\nTrois.\nQuatre.\nCinq.\n"
