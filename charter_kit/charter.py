@@ -217,11 +217,12 @@ def link_clauses(text: str, target) -> str:
 def to_markdown(charter: Charter) -> str:
     """The whole charter as one Markdown document (``charter render --format md``)."""
     from .mdtext import md_escape
+    from .render import french_date
 
     anchor = lambda cid: "#" + cid.replace(".", "-")  # noqa: E731
     out = [f"# {md_escape(charter.title)}", "",
            f"{md_escape(charter.company['legal_name'])} · version {charter.display_version}"
-           + (f" · en vigueur le {charter.effective_date}" if charter.effective_date else ""), ""]
+           + (f" · en vigueur le {french_date(charter.effective_date)}" if charter.effective_date else ""), ""]
     for a in charter.articles:
         out += [f"## Article {a.number}. {a.title} {{#{a.id}}}", ""]
         if a.intro:

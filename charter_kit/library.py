@@ -28,7 +28,7 @@ URL_RE = re.compile(r"^https?://[^\s<>()\[\]\\\"'`{}|^]+$")
 MISSING: Any = object()
 
 
-def _builtin_dir() -> Path:
+def builtin_dir() -> Path:
     """Where the shipped modules are: inside the installed package, or beside it in a checkout.
 
     ``CHARTER_KIT_LIBRARY`` points elsewhere (a fork of the library, or a test's own library).
@@ -242,7 +242,7 @@ def load_library(local: Path | None = None, *, builtin: Path | None = None,
     All problems of every module are reported in one ModuleError.
     """
     problems: list[Problem] = []
-    modules = _load_folder(builtin or _builtin_dir(), "library", language, problems, root=None)
+    modules = _load_folder(builtin or builtin_dir(), "library", language, problems, root=None)
     notices = []
     if local is not None:
         for mod in _load_folder(local, "local", language, problems, root=root).values():
