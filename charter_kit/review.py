@@ -1,0 +1,37 @@
+"""What `charter diff` compares: a release version, `latest` (the newest release) or `draft`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .charter import Charter
+from .diff import CharterDiff, ReleaseInfo, diff
+from .errors import DiffError
+from .releases import find_release, load_releases
+
+DRAFT = "draft"
+LATEST = "latest"
+
+
+def charter_at(ref: str, profile: Path) -> tuple[Charter, ReleaseInfo | None]:
+    """The charter named by ``ref`` and what its release says about it (None for the draft)."""
+    if ref == DRAFT:
+        from .project import load_project
+
+        return load_project(profile).charter, None
+    releases = load_releases(profile.resolve().parent)
+    if ref == LATEST:
+        if not releases:
+            raise DiffError("there is no release yet, so 'latest' names nothing",
+                            hint="compare two drafts with 'charter diff draft draft', or release a first version")
+        release = releases[-1]
+    else:
+        release = find_release(releases, ref)
+    return release.load_charter(), release.info()
+
+
+def compare(a: str, b: str, profile: Path) -> tuple[CharterDiff, Charter]:
+    """The diff from ``a`` to ``b``, and the new charter (the DOCX is made from it)."""
+    old, old_info = charter_at(a, profile)
+    new, new_info = charter_at(b, profile) if b != a else (old, old_info)
+    return diff(old, new, a_meta=old_info, b_meta=new_info), new

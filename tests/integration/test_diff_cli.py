@@ -1,0 +1,69 @@
+"""`charter diff` on the real CLI: versions, `latest`, `draft`, every format, and its refusals."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from conftest import MINI_PROFILE, assert_user_error, run
+
+
+@pytest.fixture
+def released(mini):
+    """A mini project with release 1.0.0, then a draft that changes one variable."""
+    path = mini()
+    result = run("release", "1.0.0", "-p", path, "--date", "2027-01-04", "--approved-by", "Jeanne Roy, DRH")
+    assert result.exit_code == 0, result.output
+    path.write_text(path.read_text().replace("{reseau: LinkedIn}", "{reseau: Instagram}"))
+    return path
+
+
+def test_default_compares_latest_release_with_the_draft(released):
+    result = run("diff", "-p", released)
+    assert result.exit_code == 0, result.output
+    assert "Comparaison de la version 1.0.0" in result.stdout
+    assert "LinkedIn" in result.stdout and "Instagram" in result.stdout
+    assert "variable « reseau » du module « alpha »" in result.stdout
+
+
+def test_json_and_markdown(released):
+    data = json.loads(run("diff", "1.0.0", "draft", "-p", released, "--format", "json").stdout)
+    assert data["kind"] == "substantive"
+    changed = [c for c in data["clauses"] if c["id"] == "alpha.perimetre"]
+    assert changed and changed[0]["status"] in ("changed", "modified")
+    md = run("diff", "latest", "draft", "-p", released, "--format", "markdown").stdout
+    assert "Instagram" in md
+
+
+def test_docx_and_pdf_are_written_to_files(released, tmp_path):
+    docx = tmp_path / "out" / "redline.docx"
+    assert run("diff", "-p", released, "--format", "docx", "-o", docx).exit_code == 0
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    assert "<w:ins " in xml and "<w:del " in xml and 'w:author="charter-kit"' in xml  # a draft has no approver yet
+    pdf = tmp_path / "redline.pdf"
+    assert run("diff", "-p", released, "--format", "pdf", "-o", pdf).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_release_compared_with_itself_is_empty(released):
+    result = run("diff", "1.0.0", "1.0.0", "-p", released)
+    assert result.exit_code == 0 and "Aucune modification." in result.stdout
+
+
+def test_unknown_version(released):
+    assert_user_error(run("diff", "9.9.9", "-p", released), "no release 9.9.9 (releases: 1.0.0)")
+
+
+def test_latest_without_releases(mini):
+    assert_user_error(run("diff", "-p", mini()), "there is no release yet", "charter diff draft draft")
+
+
+def test_binary_format_needs_an_output_file(mini):
+    assert_user_error(run("diff", "draft", "draft", "-p", mini(), "--format", "docx"),
+                      "--format docx writes a file", code=2)
+
+
+def test_unknown_format_is_a_usage_error(mini):
+    assert_user_error(run("diff", "draft", "draft", "-p", mini(), "--format", "odt"), "Invalid value", code=2)
