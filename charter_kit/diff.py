@@ -344,6 +344,8 @@ _DESCRIPTIONS = {
     "override-changed": lambda c, mod: (f"adaptation modifiée dans le profil pour la clause {c.subject} "
                                         f"({_override_what(c.new)})"),
     "override-removed": _describe_override_removed,
+    "charter": lambda c, mod: (f"réglage de la charte modifié ({CHARTER_SETTINGS.get(c.subject, c.subject)}) : "
+                               f"{show_value(c.old)} → {show_value(c.new)}"),
     "reference-renumbered": lambda c, mod: (f"renvoi vers la clause {c.subject} renuméroté : "
                                             f"article {c.old} → article {c.new}"),
 }
@@ -632,7 +634,9 @@ def diff(a: Charter, b: Charter, *, a_meta: ReleaseInfo | None = None,
     layout = _layout(a, b, cb)
     causes = tuple(_module_causes(a, b))
     articles = tuple(_article_changes(a, b, [p.id for p in layout], causes))
-    clauses = tuple(_clause_changes(a, b, ca, cb, layout, causes))
+    # Charter settings (effective date, status…) print in module text; they explain clause changes
+    # but are reported as metadata, not as causes of their own.
+    clauses = tuple(_clause_changes(a, b, ca, cb, layout, causes + tuple(_charter_causes(a, b))))
     return CharterDiff(old=_side(a, a_meta), new=_side(b, b_meta), title=b.title,
                        metadata=tuple(_meta_changes(a, b, a_meta, b_meta)),
                        articles=articles, clauses=clauses, causes=causes, layout=layout)
@@ -754,6 +758,22 @@ def _module_causes(a: Charter, b: Charter) -> Iterator[Cause]:
             module = cid.split(".", 1)[0]
             if module in old_ids or b.article(module) is not None:
                 yield Cause(kind, module, cid, old_ov, new_ov)
+
+
+CHARTER_SETTINGS = {
+    "effective_date": "date d'entrée en vigueur", "version": "version", "status": "statut",
+    "jurisdiction": "droit applicable", "title": "titre",
+}
+
+
+def _charter_causes(a: Charter, b: Charter) -> Iterator[Cause]:
+    """Charter-level settings that differ and that module templates can print."""
+    for name in CHARTER_SETTINGS:
+        if getattr(a, name) != getattr(b, name):
+            yield Cause("charter", None, name, getattr(a, name), getattr(b, name))
+    for key in ("name", "legal_name"):
+        if a.company.get(key) != b.company.get(key):
+            yield Cause("charter", None, f"company.{key}", a.company.get(key), b.company.get(key))
 
 
 def _settings_causes(old: Article, new: Article) -> Iterator[Cause]:
@@ -915,7 +935,7 @@ def _module_text_causes(change: ClauseChange, old: _Place | None, new: _Place | 
     cited = set(old.article.contacts if old else ()) | set(new.article.contacts if new else ())
     general = [c for c in causes if c.module == module and c.kind in ("module-updated", "module-replaced", "option")]
     valued = [c for c in causes if (c.module == module and c.kind == "variable")
-              or (c.kind == "contact" and c.subject in cited)]
+              or (c.kind == "contact" and c.subject in cited) or c.kind == "charter"]
     deleted = _words(" ".join(t for op, t in (*change.title_ops, *change.text_ops) if op == DELETE))
     inserted = _words(" ".join(t for op, t in (*change.title_ops, *change.text_ops) if op == INSERT))
     shown = [c for c in valued if _evident(c, deleted, inserted)]

@@ -67,3 +67,16 @@ def test_binary_format_needs_an_output_file(mini):
 
 def test_unknown_format_is_a_usage_error(mini):
     assert_user_error(run("diff", "draft", "draft", "-p", mini(), "--format", "odt"), "Invalid value", code=2)
+
+
+def test_a_clause_printing_the_effective_date_is_explained_by_it(mini):
+    library_text = "## Entrée en vigueur {#debut}\nLa charte s'applique à partir du {{ charter.effective_date }}.\n"
+    meta = ("id: maison\nversion: 1.0.0\ntitle: {fr: Maison}\nsummary: {fr: x}\norder: 90\n")
+    path = mini(MINI_PROFILE + "  - maison\nlocal_modules: modules\n",
+                {"modules/maison/module.yml": meta, "modules/maison/fr.md": library_text})
+    assert run("release", "1.0.0", "-p", path, "--date", "2027-01-04", "--effective", "2027-02-15").exit_code == 0
+    text = path.read_text().replace("charter: {", "charter: {effective_date: 2027-03-01, ")
+    path.write_text(text)
+    out = run("diff", "-p", path).stdout
+    assert "réglage de la charte modifié (date d'entrée en vigueur)" in out
+    assert "sans changement de version" not in out
