@@ -584,7 +584,8 @@ def _md_clause(c: ClauseChange, link: Callable[[str], str] | None) -> list[str]:
         return [head, ""]
     text = _unlink(new_text(c.text_ops), link)
     label = "Texte" if c.status == "added" else "Nouvelle rédaction"
-    return [head, "", f"  {label} :", "", _md_quote(text, indent="  "), ""]
+    # Four spaces: Python-Markdown only keeps a list item's continuation with that indent.
+    return [head, "", f"    {label} :", "", _md_quote(text, indent="    "), ""]
 
 
 def _md_quote(text: str, indent: str = "") -> str:

@@ -12,6 +12,12 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     path = Path(path)
@@ -19,6 +25,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     _parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes a private file; outputs get the usual permissions (0644 under umask 022).
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
             fh.flush()
@@ -39,6 +47,7 @@ def atomic_dir(target: Path, *, keep_old: bool = False) -> Iterator[Path]:
     target = Path(target)
     _parent(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes a private folder; a site must be readable
     try:
         yield tmp
         replace_dir(tmp, target)

@@ -121,6 +121,8 @@ Ce dossier contient la charte de l'entreprise, produite avec charter-kit.
 """
 
 GITIGNORE = "build/\npublic/\n.charter-cache/\n"
+#: Releases are sealed byte for byte: git must never convert their line endings.
+GITATTRIBUTES = "releases/** -text\n"
 
 
 def init_project(folder: Path, answers: Answers, library: Library) -> list[Path]:
@@ -134,6 +136,7 @@ def init_project(folder: Path, answers: Answers, library: Library) -> list[Path]
         folder / "charter.schema.json": json_schema(),
         folder / "README.md": README,
         folder / ".gitignore": GITIGNORE,
+        folder / ".gitattributes": GITATTRIBUTES,
     }
     written = []
     for path, text in files.items():

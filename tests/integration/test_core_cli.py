@@ -101,6 +101,7 @@ def test_init_without_input_then_check_lists_contacts(tmp_path, monkeypatch):
     assert text.startswith("# yaml-language-server: $schema=./charter.schema.json\n")
     assert json.loads((tmp_path / "charte" / "charter.schema.json").read_text())["title"]
     assert "build/" in (tmp_path / "charte" / ".gitignore").read_text()
+    assert "releases/** -text" in (tmp_path / "charte" / ".gitattributes").read_text()
     assert yaml.safe_load(text)["company"]["name"] == "Lumen SARL"
     check = run("check", "-p", tmp_path / "charte" / "charter.yml")
     assert_user_error(check, "missing contact")

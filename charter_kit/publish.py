@@ -1,0 +1,228 @@
+"""The published site: every release rendered from its frozen charter.json, side by side.
+
+Layout of the output folder (``public/`` by default)::
+
+    <version>/              one site per release, with its PDF and its "Modifications" page
+    latest/                 a full copy of the version employees land on
+    versions.json           mike's format, read by Material's version selector
+    index.html              redirects to latest/
+    .charter-publish.json   marker and manifest: what each version folder was built from
+
+The version employees land on (alias ``latest``) is the newest version in force on the
+publishing date; when no version is in force yet, it is the first upcoming one, so employees
+read the charter that is about to apply, under its "à venir" banner.
+
+``latest/`` is a copy rather than a set of redirect pages: a copy works on any static host,
+without JavaScript and from a plain file server, its search index works, and Material's version
+selector recognises it by its alias. It costs one more version's worth of disk.
+
+Publishing never reads today's profile or library: each version is rendered from its release.
+A version folder is reused from the previous output when what it was built from is unchanged:
+its release.yml (digest, notes, PDF checksum), the previous release's, its status, the version in
+force that its banner names, and the charter-kit version. Publishing a version that is not yet in
+force therefore builds that version alone, so the twentieth costs about what the second did; when
+a new version comes into force, the banners of the archived versions change and they are rebuilt. The whole output is built beside the
+target and renamed into place only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .charter import canonical
+from .errors import OutputError, ReleaseError
+from .fsutil import atomic_dir
+from .releases import Release, check_integrity, in_force, load_releases, status
+
+MARKER = ".charter-publish.json"
+LATEST = "latest"
+FIRST_VERSION_CHANGES = ("Première version de la charte : il n'y a pas de version précédente "
+                         "à laquelle la comparer.\n")
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    """What a publish did: where, which version employees land on, what was built or reused."""
+
+    out: Path
+    landing: str
+    landing_status: str
+    built: tuple[str, ...]
+    reused: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionPlan:
+    """One version folder to produce: its release, the one before it, its banner and build key."""
+
+    release: Release
+    previous: Release | None
+    status: str
+    current: str | None
+    key: str
+
+
+# -- pure parts -------------------------------------------------------------------------------------
+def landing_release(releases: Sequence[Release], on: dt.date) -> Release:
+    """The version employees land on: the newest in force, else the first upcoming one."""
+    current = in_force(releases, on)
+    if current is not None:
+        return current
+    return min(releases, key=lambda r: r.semver)
+
+
+def versions_json(releases: Sequence[Release], on: dt.date) -> str:
+    """versions.json in mike's format, newest first, ``latest`` on the landing version."""
+    landing = landing_release(releases, on)
+    entries = [{"version": r.version, "title": f"{r.version} ({status(r, releases, on)})",
+                "aliases": [LATEST] if r.version == landing.version else []}
+               for r in sorted(releases, key=lambda r: r.semver, reverse=True)]
+    return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+
+
+def redirect_page(target: str) -> str:
+    """A page that sends the browser to ``target`` (a relative URL), with a link as fallback."""
+    from .render import get_environment
+
+    return get_environment().get_template("redirect.html").render(target=target)
+
+
+def version_url(version: str) -> str:
+    """The URL of a version's home page, relative to another version's root."""
+    return f"../{version}/"
+
+
+def build_key(release: Release, previous: Release | None, release_status: str, current: str | None) -> str:
+    """What a version folder depends on, hashed: equal keys mean byte-identical folders.
+
+    The banner of an archived or upcoming version names the version in force, so a version
+    folder is rebuilt when its status or the version in force changes.
+    """
+    return _sha256(canonical({
+        "release": _sha256(release.to_yaml()), "previous": _sha256(previous.to_yaml()) if previous else None,
+        "status": release_status, "current": current, "charter_kit": __version__,
+    }))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plan(releases: Sequence[Release], on: dt.date) -> list[VersionPlan]:
+    """The version folders to produce, oldest first."""
+    ordered = sorted(releases, key=lambda r: r.semver)
+    current = in_force(ordered, on)
+    current_version = current.version if current is not None else None
+    plans = []
+    for i, release in enumerate(ordered):
+        previous = ordered[i - 1] if i else None
+        release_status = status(release, ordered, on)
+        plans.append(VersionPlan(release, previous, release_status, current_version,
+                           build_key(release, previous, release_status, current_version)))
+    return plans
+
+
+# -- publishing -------------------------------------------------------------------------------------
+def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
+    """Build the multi-version site of the project at ``root`` into ``out``, all or nothing."""
+    releases = load_releases(root)
+    if not releases:
+        raise ReleaseError(f"{root / 'releases'}: no release to publish",
+                           hint="freeze one first: charter release 1.0.0 --date YYYY-MM-DD")
+    check_integrity(releases)
+    out = Path(out)
+    previous_manifest = read_manifest(out)
+    plans = plan(releases, on)
+    landing = landing_release(releases, on)
+    built, reused = [], []
+    with atomic_dir(out) as tmp:
+        os.chmod(tmp, 0o755)  # the temporary folder is private; a published site is meant to be served
+        for item in plans:
+            old = out / item.release.version
+            if previous_manifest.get(item.release.version) == item.key and old.is_dir():
+                copy_tree(old, tmp / item.release.version)
+                reused.append(item.release.version)
+            else:
+                build_version(item, tmp / item.release.version)
+                built.append(item.release.version)
+        copy_tree(tmp / landing.version, tmp / LATEST)
+        (tmp / "versions.json").write_text(versions_json(releases, on), encoding="utf-8")
+        (tmp / "index.html").write_text(redirect_page(f"{LATEST}/"), encoding="utf-8")
+        (tmp / MARKER).write_text(manifest_text(plans), encoding="utf-8")
+    return PublishReport(out, landing.version, status(landing, releases, on), tuple(built), tuple(reused))
+
+
+def build_version(item: VersionPlan, target: Path) -> None:
+    """Render one release's site from its frozen charter, with its banner, PDF and changes."""
+    from .site import VersionContext, build_site
+
+    charter = item.release.load_charter()
+    context = VersionContext(status=item.status, current=item.current,
+                             current_url=version_url(item.current) if item.current else None,
+                             changes_markdown=changes_markdown(item.release, item.previous, charter))
+    build_site(charter, target, pdf_name=item.release.pdf_name, version=context)
+    (target / item.release.pdf_name).write_bytes(item.release.pdf_bytes())
+
+
+def changes_markdown(release: Release, previous: Release | None, charter) -> str:
+    """The "Modifications" page: what changed since the previous release, and why."""
+    if previous is None:
+        return FIRST_VERSION_CHANGES
+    from .diff import diff
+    from .diff_render import to_markdown
+    from .site import ARTICLES, clause_link
+
+    changes = diff(previous.load_charter(), charter, a_meta=previous.info(), b_meta=release.info())
+    return to_markdown(changes, link=lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}")
+
+
+# -- the output folder ------------------------------------------------------------------------------
+def read_manifest(out: Path) -> dict[str, str]:
+    """The build keys of a previous publish in ``out``; refuse a folder publish did not write."""
+    if not out.exists():
+        return {}
+    if not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; nothing was written",
+                          hint="choose another output folder with --out")
+    marker = out / MARKER
+    if not marker.is_file():
+        if any(out.iterdir()):
+            raise OutputError(f"{out}: the folder is not empty and was not written by 'charter publish'; "
+                              "refusing to replace it, nothing was written",
+                              hint="choose another output folder with --out, or empty this one")
+        return {}
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        versions = data["versions"]
+        return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # a damaged marker only costs a full rebuild
+
+
+def manifest_text(plans: Sequence[VersionPlan]) -> str:
+    """The marker file: who wrote the folder and what each version folder was built from."""
+    return json.dumps({"generator": "charter-kit", "charter_kit": __version__,
+                       "versions": {p.release.version: p.key for p in plans}},
+                      ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a built folder, hard-linking files when possible (outputs are never edited in place)."""
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
