@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CharterError
+from .errors import CharterError, OutputError
 
 PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
 
@@ -28,6 +28,13 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except OSError as exc:
+            # The disk, permissions or a missing file: the user's environment, not a bug.
+            if ctx.meta.get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise OutputError(f"{where}{exc.strerror or exc}",
+                              hint="nothing was replaced: earlier outputs and releases are as they were") from None
         except Exception as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -189,11 +196,11 @@ def on_option(f):
                         help="Compute statuses for this day instead of today.")(f)
 
 
-def _on_date(value) -> "dt.date":
+def _on_date(value):
     """The day statuses are computed for: --on, else today (the only place the clock is read)."""
-    import datetime as dt
+    import datetime
 
-    return value.date() if value is not None else dt.date.today()
+    return value.date() if value is not None else datetime.date.today()
 
 
 @cli.command()
@@ -218,7 +225,10 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
     if notes is not None and notes_file is not None:
         raise click.UsageError("give --notes or --notes-file, not both")
     if notes_file is not None:
-        notes = notes_file.read_text(encoding="utf-8-sig").strip() or None
+        try:
+            notes = notes_file.read_text(encoding="utf-8-sig").strip() or None
+        except UnicodeDecodeError:
+            raise click.BadParameter(f"{notes_file} is not UTF-8 text", param_hint="--notes-file") from None
     request = ReleaseRequest(version, date.date().isoformat(),
                              effective.date().isoformat() if effective else None,
                              tuple(a.strip() for a in approvals if a.strip()), notes, kind, allow_empty)
@@ -249,18 +259,13 @@ def releases_cmd(profile: Path, on) -> None:
 @profile_option
 def verify(profile: Path) -> None:
     """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
-    from .releases import verify_releases
+    from .releases import verification_report, verify_releases
 
     results = verify_releases(profile.resolve().parent)
-    for result in results:
-        digest = result.digest[:12] if result.digest else "-"
-        click.echo(f"{result.version}  {'OK' if result.ok else 'FAILED'}  {digest}")
-        for problem in result.problems:
-            click.echo(f"  - {problem}")
+    click.echo(verification_report(results))
     failed = [r.version for r in results if not r.ok]
     if failed:
         raise CharterError(f"{len(failed)} of {len(results)} releases failed verification: {', '.join(failed)}")
-    click.echo(f"{len(results)} releases verified" if results else "no release to verify")
 
 
 @cli.command()
@@ -274,9 +279,67 @@ def publish(profile: Path, out: Path | None, on) -> None:
 
     root = profile.resolve().parent
     report = publish_site(root, out if out is not None else root / "public", _on_date(on))
-    click.echo(f"published {len(report.built) + len(report.reused)} versions to {report.out} "
+    count = len(report.built) + len(report.reused)
+    click.echo(f"published {count} version{'s' if count > 1 else ''} to {report.out} "
                f"(built: {', '.join(report.built) or 'none'}; reused: {', '.join(report.reused) or 'none'})")
     click.echo(f"employees land on {report.landing} ({report.landing_status})")
+
+
+# -- build, serve -----------------------------------------------------------------------------------
+@cli.command("build")
+@profile_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder. Default: build/ next to the profile.")
+@click.option("--no-site", is_flag=True, help="Do not build the site.")
+@click.option("--no-pdf", is_flag=True, help="Do not build the PDF annex.")
+def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> None:
+    """Build the employee site and the PDF annex."""
+    from .build import build
+
+    if no_site and no_pdf:
+        raise click.UsageError("--no-site and --no-pdf together leave nothing to build")
+    result = build(profile, out, site=not no_site, pdf=not no_pdf)
+    if result.site_index:
+        click.echo(f"site: {result.site_index}")
+    if result.pdf:
+        click.echo(f"pdf: {result.pdf}" + (" (unchanged, from cache)" if result.pdf_from_cache else ""))
+
+
+@cli.command("serve")
+@profile_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--no-pdf", is_flag=True, help="Preview the site only (faster rebuilds).")
+def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
+    """Preview the site in a browser; it rebuilds when the profile or a module changes."""
+    from .serve import serve
+
+    serve(profile, host=host, port=port, pdf=not no_pdf)
+
+
+@cli.command("diff")
+@click.argument("a", default="latest")
+@click.argument("b", default="draft")
+@profile_option
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "markdown", "json", "docx", "pdf"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None) -> None:
+    """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
+    from .diff_render import render_diff
+    from .fsutil import atomic_write
+    from .review import compare
+
+    if fmt in ("docx", "pdf") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
+    changes, new = compare(a, b, profile)
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    result = render_diff(changes, fmt, new=new, color=color)
+    if output is not None:
+        atomic_write(output, result)
+        click.echo(f"wrote {output} ({changes.kind}, {sum(changes.counts().values())} changes)", err=True)
+    else:
+        click.echo(result, nl=False)
 
 
 def main() -> None:

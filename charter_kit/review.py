@@ -7,7 +7,7 @@ from pathlib import Path
 from .charter import Charter
 from .diff import CharterDiff, ReleaseInfo, diff
 from .errors import DiffError
-from .releases import find_release, load_releases
+from .releases import check_integrity, find_release, load_releases
 
 DRAFT = "draft"
 LATEST = "latest"
@@ -20,6 +20,7 @@ def charter_at(ref: str, profile: Path) -> tuple[Charter, ReleaseInfo | None]:
 
         return load_project(profile).charter, None
     releases = load_releases(profile.resolve().parent)
+    check_integrity(releases)  # legal must never review a release that was altered after approval
     if ref == LATEST:
         if not releases:
             raise DiffError("there is no release yet, so 'latest' names nothing",
