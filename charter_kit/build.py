@@ -1,0 +1,164 @@
+"""`charter build`: the site and the PDF of a charter, built side by side, written atomically.
+
+The site (mkdocs, in this process) and the PDF (WeasyPrint, in a forked child process) do not
+depend on each other, so they run concurrently; a process that runs threads (the live preview)
+cannot fork safely and renders the PDF after the site instead. The PDF is cached under ``<out>/.cache/pdf`` by the
+charter's digest and charter-kit's version: an unchanged charter is never rendered twice.
+Nothing replaces the previous outputs until every output of this build is ready.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .charter import Charter
+from .errors import CharterError, OutputError
+from .fsutil import atomic_dir, atomic_write
+from .pdf import pdf_filename, render_pdf
+from .project import load_project
+from .site import build_site
+
+SITE_DIR = "site"
+CACHE_DIR = ".cache/pdf"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the site's index page and the PDF annex (None when not built)."""
+
+    site_index: Path | None
+    pdf: Path | None
+    pdf_from_cache: bool = False
+
+
+def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf: bool = True) -> BuildResult:
+    """Build the site and/or the PDF of the charter described by ``profile_path``."""
+    if not site and not pdf:
+        raise CharterError("nothing to build: --no-site and --no-pdf leave no output",
+                           hint="drop one of the two options")
+    project = load_project(Path(profile_path))
+    target = Path(out) if out is not None else project.root / "build"
+    return build_charter(project.charter, target, site=site, pdf=pdf)
+
+
+def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
+    """Build ``charter``'s outputs into ``out`` (``site/`` and the PDF file), atomically."""
+    out = Path(out)
+    _check_target(out)
+    name = pdf_filename(charter)
+    with PdfJob(charter, out) if pdf else contextlib.nullcontext() as job:
+        if not site:
+            _commit_pdf(out, charter, name, job)
+            return BuildResult(None, out / name, pdf_from_cache=job.from_cache)
+        with atomic_dir(out / SITE_DIR) as tmp:
+            build_site(charter, tmp, pdf_name=name if pdf else None)
+            if job is not None:
+                (tmp / name).write_bytes(job.result())
+                _commit_pdf(out, charter, name, job)
+    return BuildResult(out / SITE_DIR / "index.html", out / name if pdf else None,
+                       pdf_from_cache=job is not None and job.from_cache)
+
+
+# -- the PDF cache ------------------------------------------------------------------------------
+def cache_path(out: Path, charter: Charter) -> Path:
+    """Where the PDF of this charter, rendered by this charter-kit version, is cached."""
+    return Path(out) / CACHE_DIR / f"{charter.digest}-{__version__}.pdf"
+
+
+def read_cache(out: Path, charter: Charter) -> bytes | None:
+    """The cached PDF of this charter, or None."""
+    try:
+        return cache_path(out, charter).read_bytes()
+    except OSError:
+        return None
+
+
+def _commit_pdf(out: Path, charter: Charter, name: str, job: PdfJob) -> None:
+    data = job.result()
+    if not job.from_cache:
+        _store_cache(out, charter, data)
+    atomic_write(out / name, data)
+
+
+def _store_cache(out: Path, charter: Charter, data: bytes) -> None:
+    path = cache_path(out, charter)
+    atomic_write(path, data)
+    # One entry is enough: the cache serves rebuilds of an unchanged charter, not history.
+    for other in path.parent.glob("*.pdf"):
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+# -- the PDF worker -------------------------------------------------------------------------------
+class PdfJob:
+    """A charter's PDF: from the cache, or rendered in a child process while the site is built."""
+
+    def __init__(self, charter: Charter, out: Path) -> None:
+        self.charter = charter
+        self.cached = read_cache(out, charter)
+        self.pool: ProcessPoolExecutor | None = None
+        self.future: Future | None = None
+        self.data: bytes | None = None
+
+    @property
+    def from_cache(self) -> bool:
+        """True when the PDF came from the cache."""
+        return self.cached is not None
+
+    def __enter__(self) -> PdfJob:
+        if self.cached is None and can_fork():
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.future = self.pool.submit(_render_job, self.charter.to_json())
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
+
+    def result(self) -> bytes:
+        """The PDF bytes; raises the child's error as a CharterError."""
+        if self.cached is not None:
+            return self.cached
+        if self.data is None:
+            outcome = self.future.result() if self.future is not None else _render_job(self.charter.to_json())
+            self.data = _unpack(outcome)
+        return self.data
+
+
+def can_fork() -> bool:
+    """Whether the PDF may render in a forked child: fork is fast, but only safe without threads
+    (a live preview serves pages from threads, so it renders the PDF in its own process)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _render_job(charter_json: str) -> tuple[bytes | None, str | None, str | None]:
+    """Render a charter's PDF; errors come back as text, as they may cross a process boundary."""
+    try:
+        return render_pdf(Charter.from_json(charter_json)), None, None
+    except CharterError as exc:
+        return None, exc.message, None
+    except Exception as exc:
+        return None, f"the PDF could not be rendered: {type(exc).__name__}: {exc}", \
+            "run again with --debug, and report it"
+
+
+def _unpack(outcome: tuple[bytes | None, str | None, str | None]) -> bytes:
+    data, message, hint = outcome
+    if data is None:
+        raise CharterError(message or "the PDF could not be rendered", hint=hint)
+    return data
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder", hint="choose another folder with --out")
+    site = out / SITE_DIR
+    if site.exists() and not site.is_dir():
+        raise OutputError(f"{site}: exists and is not a folder", hint="remove it or choose another --out")
+

@@ -1,0 +1,367 @@
+"""Charter → MkDocs project (docs/ + mkdocs.yml) → the employee site, built in-process.
+
+Everything about the site engine (mkdocs + Material) stays in this module, so it can be swapped.
+Pages are Markdown assembled here: clause text is trusted Markdown already escaped by the engine;
+every plain value (company, titles, contacts) is escaped before it reaches a page or a template.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import escape
+
+from . import markup
+from .charter import Article, Charter, link_clauses
+from .errors import CharterError, OutputError
+from .render import get_environment, md_escape
+
+OVERRIDES = Path(__file__).parent / "templates" / "site" / "overrides"
+STYLESHEET = Path(__file__).parent / "templates" / "site" / "charte.css"
+ARTICLES = "articles"
+BANNERS = {
+    "archivée": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),
+    "à venir": ("a-venir", "Version à venir : ce texte n’est pas encore en vigueur."),
+}
+PDF_INTRO = ("Le PDF reprend le texte intégral de cette version, avec son empreinte numérique : "
+             "c’est le document à joindre, à imprimer ou à signer.")
+#: Splits French words on apostrophes and hyphens too, so "l’entreprise" finds "entreprise".
+SEARCH_SEPARATOR = r"[\s\-'’]+"
+
+
+@dataclass(frozen=True)
+class VersionContext:
+    """Where a version stands among the published ones (for the multi-version publish)."""
+
+    status: str
+    """"en vigueur", "archivée" or "à venir"."""
+    current: str | None
+    """The version number in force (the banner's target), None if none is."""
+    current_url: str | None
+    """Relative URL to the version in force from this version's root, e.g. "../1.1.0/"."""
+    changes_markdown: str | None
+    """Body of a "Modifications" page (Markdown), added when given."""
+
+
+# -- public API ---------------------------------------------------------------------------------
+def build_site(charter: Charter, out_dir: Path, *, pdf_name: str | None = None,
+               version: VersionContext | None = None) -> None:
+    """Build the static site of ``charter`` into ``out_dir`` (an empty or new folder)."""
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir)
+    with tempfile.TemporaryDirectory(prefix="charter-site-") as tmp:
+        config_file = write_project(charter, Path(tmp), pdf_name=pdf_name, version=version)
+        run_mkdocs(config_file, out_dir.resolve(), source_date_epoch(charter))
+
+
+def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None,
+                  version: VersionContext | None = None) -> Path:
+    """Write the MkDocs project (docs/, overrides/, mkdocs.yml) into ``folder``; return mkdocs.yml."""
+    if pdf_name is not None and (not pdf_name or Path(pdf_name).name != pdf_name):
+        raise ValueError(f"pdf_name must be a plain file name, got {pdf_name!r}")
+    docs = folder / "docs"
+    for rel, text in pages(charter, pdf_name=pdf_name, version=version).items():
+        _write(docs / rel, text)
+    _write(docs / "assets" / "charte.css", STYLESHEET.read_text(encoding="utf-8"))
+    _write(docs / "assets" / "couleurs.css", palette_css(charter))
+    logo = markup.logo(charter)
+    if logo is not None:
+        (docs / "assets" / logo.filename).write_bytes(logo.data)
+    shutil.copytree(OVERRIDES, folder / "overrides")
+    config_file = folder / "mkdocs.yml"
+    text = yaml.safe_dump(mkdocs_config(charter, pdf_name=pdf_name, version=version),
+                          allow_unicode=True, sort_keys=False, width=1000)
+    _write(config_file, text)
+    return config_file
+
+
+def source_date_epoch(charter: Charter) -> int:
+    """The timestamp mkdocs stamps dated files with: the charter's date, never the clock."""
+    day = markup.charter_date(charter)
+    if day is None:
+        return 0
+    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())
+
+
+def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
+    """Build a generated MkDocs project in-process, strict, into ``out_dir``."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with _env("SOURCE_DATE_EPOCH", str(epoch)), _captured_log() as messages:
+        try:
+            config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
+            build(config)
+        except MkDocsException as exc:
+            details = "".join(f"\n  - {m}" for m in messages) or f"\n  - {exc}"
+            raise CharterError(f"the site could not be built:{details}",
+                               hint="a clause may link to a page or an anchor that does not exist") from None
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None
+
+
+# -- pages --------------------------------------------------------------------------------------
+def pages(charter: Charter, *, pdf_name: str | None = None,
+          version: VersionContext | None = None) -> dict[str, str]:
+    """Every Markdown page of the site, by path under docs/."""
+    out = {"index.md": home_page(charter, pdf_name), "contacts.md": contacts_page(charter)}
+    for article in charter.articles:
+        out[article_path(article)] = article_page(charter, article)
+    if version is not None and version.changes_markdown:
+        out["modifications.md"] = changes_page(version.changes_markdown)
+    return out
+
+
+def article_path(article: Article) -> str:
+    """Where an article's page lives under docs/ (a folder, so module ids never clash with pages)."""
+    return f"{ARTICLES}/{article.id}.md"
+
+
+def clause_link(clause_id: str) -> str:
+    """Where a cross-reference points from an article page: the article's page and clause anchor."""
+    module, key = clause_id.split(".", 1)
+    return f"{module}.md#{key}"
+
+
+def home_page(charter: Charter, pdf_name: str | None) -> str:
+    """The home page: title, metadata, reading guide, articles, commitments and the PDF."""
+    parts = [f"# {md_escape(charter.title)}", "", _fragment("meta.html", **_meta(charter)), "",
+             "## Comment lire cette charte", "", _reading_guide(charter), "",
+             "## Les articles", "", _article_list(charter), "",
+             "## Votre engagement", "", _commitments(charter), ""]
+    if pdf_name:
+        parts += ["## Télécharger la charte", "", PDF_INTRO, "",
+                  _fragment("download.html", href=pdf_name), ""]
+    return "\n".join(parts)
+
+
+def article_page(charter: Charter, article: Article) -> str:
+    """One article: its introduction, its clauses as anchored sections, then its legal basis."""
+    parts = [f"# Article {article.number}. {md_escape(article.title)}", ""]
+    if article.intro:
+        parts += [link_clauses(article.intro, clause_link), ""]
+    for clause in article.clauses:
+        parts += [f"## {clause.number} {clause.title} {{#{clause.key}}}", "", link_clauses(clause.text, clause_link), ""]
+    basis = charter.legal_basis(article)
+    if basis:
+        parts += ["## Références juridiques", "", *[f"- {md_escape(ref)}" for ref in basis], ""]
+    return "\n".join(parts)
+
+
+def contacts_page(charter: Charter) -> str:
+    """Who employees can ask, by subject."""
+    parts = ["# Contacts", "",
+             "Une question sur la charte, un doute avant de publier, une situation qui vous inquiète : "
+             "adressez-vous à l’interlocuteur correspondant. Mieux vaut demander avant de publier "
+             "qu’avoir à corriger après.", ""]
+    rows = markup.contact_rows(charter)
+    parts.append(_fragment("contacts.html", contacts=rows) if rows else
+                 "Adressez vos questions à votre responsable ou aux ressources humaines.")
+    return "\n".join(parts) + "\n"
+
+
+def changes_page(changes_markdown: str) -> str:
+    """The "Modifications" page of a published version."""
+    body = changes_markdown.strip("\n")
+    return body + "\n" if body.startswith("# ") else f"# Modifications\n\n{body}\n"
+
+
+def _meta(charter: Charter) -> dict[str, Any]:
+    return {"legal_name": charter.company.get("legal_name") or charter.company["name"],
+            "version": charter.version or "Projet", "effective": markup.effective_label(charter),
+            "status": markup.status_label(charter), "draft": charter.is_draft}
+
+
+def _reading_guide(charter: Charter) -> str:
+    n = len(charter.articles)
+    articles = "un article" if n == 1 else f"{n} articles"
+    return (f"La charte compte {articles}. Chaque article traite d’un sujet et se divise en règles "
+            "numérotées (1.1, 1.2…). La première phrase d’une règle dit l’essentiel ; la suite "
+            "explique pourquoi et comment, souvent avec des exemples « En pratique ».\n\n"
+            "La recherche, en haut de chaque page, retrouve une règle à partir d’un mot. Le symbole ¶ "
+            "à côté du titre d’une règle donne son lien permanent, à copier pour la citer. "
+            "En cas de doute, adressez-vous aux [contacts](contacts.md).")
+
+
+def _article_list(charter: Charter) -> str:
+    lines = []
+    for a in charter.articles:
+        count = len(a.clauses)
+        rules = "1 règle" if count == 1 else f"{count} règles"
+        lines.append(f"{a.number}. [{md_escape(a.title)}]({article_path(a)}) · {rules}")
+    return "\n".join(lines) if lines else "Cette charte ne compte encore aucun article."
+
+
+def _commitments(charter: Charter) -> str:
+    company = md_escape(charter.company["name"])
+    items = ["lire cette charte, et la relire quand une nouvelle version est publiée ;",
+             "appliquer ses règles sur les comptes de l’entreprise comme sur vos comptes personnels, "
+             "dès qu’une publication la concerne ;",
+             "demander conseil avant de publier quand vous avez un doute ;",
+             "signaler à vos contacts une publication qui pourrait nuire à l’entreprise ou à une personne."]
+    text = f"En travaillant pour {company}, vous vous engagez à :\n\n" + "\n".join(f"- {i}" for i in items)
+    status = {
+        "annexe-reglement-interieur": "Annexée au règlement intérieur, la charte s’impose à toutes les "
+                                      "personnes qu’elle vise, dans les limites de la loi.",
+        "note-de-service": "Diffusée par note de service, la charte s’impose à toutes les personnes "
+                           "qu’elle vise, dans les limites de la loi.",
+        "guide": "Ce guide rassemble des recommandations ; il ne crée pas à lui seul d’obligation nouvelle.",
+    }.get(charter.status)
+    if status:
+        text += "\n\n" + status
+    if charter.pdf.get("signature_block"):
+        text += (" Il peut vous être demandé de signer l’accusé de réception qui figure à la fin du PDF : "
+                 "il atteste que vous avez reçu cette version de la charte.")
+    return text
+
+
+def _fragment(template: str, **context: Any) -> str:
+    """An HTML fragment of a page, from the shared Jinja environment (values are HTML-escaped)."""
+    return get_environment().get_template(f"site/{template}").render(**context).strip("\n")
+
+
+# -- mkdocs.yml -----------------------------------------------------------------------------------
+def mkdocs_config(charter: Charter, *, pdf_name: str | None = None,
+                  version: VersionContext | None = None) -> dict[str, Any]:
+    """The generated mkdocs.yml: French, no external request, strict link checks, brand colours."""
+    logo = markup.logo(charter)
+    theme: dict[str, Any] = {
+        "name": "material", "custom_dir": "overrides", "language": "fr", "font": False,
+        "palette": {"primary": "white", "accent": "custom"},
+        "features": ["navigation.sections", "navigation.footer", "navigation.top",
+                     "search.highlight", "toc.follow"],
+    }
+    if logo is not None:
+        theme["logo"] = theme["favicon"] = f"assets/{logo.filename}"
+    config: dict[str, Any] = {
+        "site_name": _html_text(charter.title),
+        "site_description": _html_text(f"{charter.title}, {markup.version_label(charter)}"),
+        "site_author": _html_text(charter.company.get("legal_name") or charter.company["name"]),
+        "theme": theme,
+        "nav": _nav(charter, version),
+        "extra_css": ["assets/couleurs.css", "assets/charte.css"],
+        "markdown_extensions": [*markup.EXTENSIONS, {"toc": {
+            "permalink": "¶", "permalink_title": "Lien permanent vers cette section"}}],
+        "plugins": [{"search": {"lang": "fr", "separator": SEARCH_SEPARATOR}}],
+        "extra": {"generator": False, "charter": _footer_context(charter, pdf_name, version)},
+        "validation": {"nav": {"omitted_files": "warn", "not_found": "warn"},
+                       "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"}},
+    }
+    url = charter.site.get("url")
+    if url:
+        # A published version lives in its own folder under the site's address.
+        suffix = f"{charter.version}/" if version is not None and charter.version else ""
+        config["site_url"] = url.rstrip("/") + "/" + suffix
+    if version is not None:
+        config["extra"]["version"] = {"provider": "mike"}
+    return config
+
+
+def _nav(charter: Charter, version: VersionContext | None) -> list[Any]:
+    articles = [{_html_text(f"{a.number}. {a.title}"): article_path(a)} for a in charter.articles]
+    nav: list[Any] = [{"Accueil": "index.md"}]
+    if articles:
+        nav.append({"Les articles": articles})
+    nav.append({"Contacts": "contacts.md"})
+    if version is not None and version.changes_markdown:
+        nav.append({"Modifications": "modifications.md"})
+    return nav
+
+
+def _footer_context(charter: Charter, pdf_name: str | None, version: VersionContext | None) -> dict[str, Any]:
+    """Raw values for the theme overrides, which escape them (`| e`)."""
+    kind, banner = BANNERS.get(version.status, (None, None)) if version is not None else (None, None)
+    if kind == "a-venir" and charter.effective_date:
+        banner = f"Version à venir : ce texte entrera en vigueur le {markup.effective_label(charter)}."
+    return {
+        "title": charter.title,
+        "legal_name": charter.company.get("legal_name") or charter.company["name"],
+        "version_label": markup.version_label(charter),
+        "effective": markup.effective_label(charter) if charter.effective_date else None,
+        "digest": charter.digest,
+        "pdf": pdf_name,
+        "banner": banner,
+        "banner_kind": kind,
+        "current": version.current if version is not None else None,
+        "current_url": version.current_url if version is not None and version.current else None,
+    }
+
+
+def _html_text(value: str) -> str:
+    # Material prints site and page names unescaped in places (and escaped in others): escape
+    # what could open a tag or an entity or close an attribute; apostrophes stay readable.
+    return str(escape(value)).replace("&#39;", "'")
+
+
+def palette_css(charter: Charter) -> str:
+    """The brand colours as CSS variables (colours are validated #rrggbb, contrast-checked)."""
+    p = markup.palette(charter)
+    return ("/* Brand colours of the charter, on Material's white header. */\n"
+            ":root,\n[data-md-color-primary=white] {\n"
+            f"  --md-accent-fg-color: {p.accent};\n"
+            f"  --md-accent-fg-color--transparent: {p.accent}1a;\n"
+            f"  --md-typeset-a-color: {p.accent};\n"
+            f"  --ck-accent: {p.accent};\n"
+            f"  --ck-brand: {p.decor};\n"
+            "}\n")
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise OutputError(f"{out_dir}: the site folder must be empty or not exist yet")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _captured_log() -> Iterator[list[str]]:
+    """Keep mkdocs' warnings for our error message instead of printing them."""
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old
