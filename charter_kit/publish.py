@@ -95,20 +95,15 @@ def redirect_page(target: str) -> str:
     return get_environment().get_template("redirect.html").render(target=target)
 
 
-def version_url(version: str) -> str:
-    """The URL of a version's home page, relative to another version's root."""
-    return f"../{version}/"
-
-
 def build_key(release: Release, previous: Release | None, release_status: str, current: str | None) -> str:
     """What a version folder depends on, hashed: equal keys mean byte-identical folders.
 
-    The banner of an archived or upcoming version names the version in force, so a version
-    folder is rebuilt when its status or the version in force changes.
+    The banner of an archived or upcoming version links to ``latest/`` without naming the version
+    in force, so a new version in force rebuilds only itself and the version it archives.
     """
     return _sha256(canonical({
         "release": _sha256(release.to_yaml()), "previous": _sha256(previous.to_yaml()) if previous else None,
-        "status": release_status, "current": current, "charter_kit": __version__,
+        "status": release_status, "in_force": current is not None, "charter_kit": __version__,
     }))
 
 
@@ -165,8 +160,8 @@ def build_version(item: VersionPlan, target: Path) -> None:
     from .site import VersionContext, build_site
 
     charter = item.release.load_charter()
-    context = VersionContext(status=item.status, current=item.current,
-                             current_url=version_url(item.current) if item.current else None,
+    context = VersionContext(status=item.status, current=None,
+                             current_url=f"../{LATEST}/" if item.current else None,
                              changes_markdown=changes_markdown(item.release, item.previous, charter))
     build_site(charter, target, pdf_name=item.release.pdf_name, version=context)
     (target / item.release.pdf_name).write_bytes(item.release.pdf_bytes())

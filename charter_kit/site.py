@@ -296,7 +296,7 @@ def _footer_context(charter: Charter, pdf_name: str | None, version: VersionCont
         "banner": banner,
         "banner_kind": kind,
         "current": version.current if version is not None else None,
-        "current_url": version.current_url if version is not None and version.current else None,
+        "current_url": version.current_url if version is not None else None,
     }
 
 

@@ -171,10 +171,3 @@ def mini(tmp_path: Path, monkeypatch):
         return proj / "charter.yml"
     return make
 
-
-@pytest.fixture(scope="session")
-def monkeypatch_session():
-    """A monkeypatch usable from hypothesis tests (function fixtures are not reset per example)."""
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()

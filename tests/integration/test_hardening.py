@@ -171,3 +171,69 @@ def test_release_files_are_identical_across_folders_times_and_locales(mini, tmp_
         assert out.returncode == 0, out.stderr
         time.sleep(1.1)  # a second apart: no clock may leak into the bytes
     assert files(first.parent / "releases") == files(other / "releases")
+
+
+PAYLOAD = '<script>alert("ck")</script><img src=x onerror=alert(1)>{{ 7*7 }}[x](javascript:alert(2))'
+
+
+def test_html_and_javascript_in_every_profile_field_stay_inert_in_site_pdf_and_docx(mini, tmp_path):
+    import io
+    import json
+    import zipfile
+
+    import pypdf
+
+    quoted = json.dumps(PAYLOAD)
+    profile = f"""
+charter: {{title: {quoted}, jurisdiction: fr}}
+company: {{name: {quoted}, legal_name: {quoted}}}
+contacts:
+  juridique: {{name: {quoted}, email: juridique@acme.example, phone: {quoted}}}
+modules:
+  - id: alpha
+    variables: {{reseau: {quoted}, exemples: [{quoted}], ton: sobre}}
+    options: {{embargo: true}}
+overrides:
+  alpha.doute: {{text: {quoted}, title: {quoted}}}
+"""
+    path = mini(profile)
+    result = run("build", "-p", path, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "out" / "site"
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<script>alert("ck")' not in html and "<img src=x" not in html, page
+        assert 'href="javascript:' not in html, page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#34;ck&#34;)&lt;/script&gt;" in home or "&lt;script&gt;alert(&quot;ck&quot;)" in home
+    pdf = next((tmp_path / "out").glob("*.pdf")).read_bytes()
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert '<script>alert("ck")</script>' in text.replace("\n", "")  # shown as text, never run
+    assert b"/JavaScript" not in pdf and b"/JS " not in pdf
+    assert run("release", "1.0.0", "-p", path, "--date", "2026-01-05").exit_code == 0
+    docx = tmp_path / "d.docx"
+    path.write_text(path.read_text().replace("ton: sobre", "ton: chaleureux"))
+    assert run("diff", "-p", path, "--format", "docx", "-o", docx).exit_code == 0
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    assert "&lt;script&gt;" in xml and "<script>" not in xml
+
+
+def test_builds_are_identical_across_folders_times_and_locales(tmp_path):
+    from conftest import LISTED_EXAMPLE
+
+    copies = []
+    for name, extra in (("a", {"TZ": "UTC", "LANG": "C.UTF-8"}), ("b", {"TZ": "Asia/Tokyo", "LANG": "fr_FR.UTF-8"})):
+        root = tmp_path / name
+        shutil.copytree(LISTED_EXAMPLE, root, ignore=shutil.ignore_patterns("build", "public"))
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra
+        out = subprocess.run(CHARTER + ["build", "-p", str(root / "charter.yml")], env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        copies.append(root / "build")
+        time.sleep(1.1)
+    first, second = (files(c) for c in copies)
+    first = {k: v for k, v in first.items() if not k.startswith(".cache")}
+    second = {k: v for k, v in second.items() if not k.startswith(".cache")}
+    assert first.keys() == second.keys()
+    different = [k for k in first if first[k] != second[k]]
+    assert different == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,17 +41,19 @@ PROFILES = st.fixed_dictionaries({
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(profile=PROFILES)
-def test_random_valid_profiles_render_and_round_trip(tmp_path_factory, monkeypatch_session, profile):
+def test_random_valid_profiles_render_and_round_trip(tmp_path_factory, profile):
     root = tmp_path_factory.mktemp("p")
     lib = write_tree(root / "lib", MINI_LIBRARY)
-    monkeypatch_session.setenv("CHARTER_KIT_LIBRARY", str(lib))
     (root / "charter.yml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
-    result = run("render", "-p", root / "charter.yml", "--format", "json")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHARTER_KIT_LIBRARY", str(lib))
+        result = run("render", "-p", root / "charter.yml", "--format", "json")
+        again_out = run("render", "-p", root / "charter.yml", "--format", "json").stdout
     assert result.exit_code == 0, result.output
     charter = Charter.from_json(result.stdout)
     again = Charter.from_json(charter.to_json())
     assert again == charter and again.digest == charter.digest
-    assert result.stdout == run("render", "-p", root / "charter.yml", "--format", "json").stdout
+    assert result.stdout == again_out
 
 
 def _mutate(data, path, value):
@@ -83,10 +87,9 @@ BASE = {
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(mutations=st.lists(MUTATIONS, min_size=1, max_size=3))
-def test_random_mutations_end_in_a_charter_or_a_clean_error(tmp_path_factory, monkeypatch_session, mutations):
+def test_random_mutations_end_in_a_charter_or_a_clean_error(tmp_path_factory, mutations):
     root = tmp_path_factory.mktemp("m")
     lib = write_tree(root / "lib", MINI_LIBRARY)
-    monkeypatch_session.setenv("CHARTER_KIT_LIBRARY", str(lib))
     data = json.loads(json.dumps(BASE))
     for path, value in mutations:
         try:
@@ -94,7 +97,9 @@ def test_random_mutations_end_in_a_charter_or_a_clean_error(tmp_path_factory, mo
         except (KeyError, IndexError, TypeError):
             continue
     (root / "charter.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run("check", "-p", root / "charter.yml")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHARTER_KIT_LIBRARY", str(lib))
+        result = run("check", "-p", root / "charter.yml")
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     if result.exit_code == 1:
