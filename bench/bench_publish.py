@@ -7,8 +7,8 @@ with one clause reworded, so every release differs), publishing after each one. 
 
 - upcoming: the new version is not in force yet on the publishing day (HR publishes ahead of the
   effective date). Only the new version's folder is built; the others are reused.
-- in force: the new version applies at once. Every archived version's banner names the new
-  version in force, so those folders are rebuilt too: the cost grows with the number of versions.
+- in force: the new version applies at once. It and the version it archives are rebuilt (the
+  banners link to latest/ without naming the version in force); every other folder is reused.
 
 Prints one line per publish and a summary. Not a timed test: numbers depend on the machine.
 """

@@ -60,7 +60,10 @@ def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool =
             build_site(charter, tmp, pdf_name=name if pdf else None)
             if job is not None:
                 (tmp / name).write_bytes(job.result())
-                _commit_pdf(out, charter, name, job)
+        # The site carries its own copy of the PDF, so it is consistent at every instant; the PDF
+        # beside it follows, each file replaced whole.
+        if job is not None:
+            _commit_pdf(out, charter, name, job)
     return BuildResult(out / SITE_DIR / "index.html", out / name if pdf else None,
                        pdf_from_cache=job is not None and job.from_cache)
 

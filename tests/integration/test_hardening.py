@@ -237,3 +237,32 @@ def test_builds_are_identical_across_folders_times_and_locales(tmp_path):
     assert first.keys() == second.keys()
     different = [k for k in first if first[k] != second[k]]
     assert different == []
+
+
+def test_killing_a_build_leaves_each_output_whole(mini):
+    path = mini()
+    assert run("build", "-p", path).exit_code == 0
+    before = files(path.parent / "build")
+    site_before = {k: v for k, v in before.items() if k.startswith("site/")}
+    pdf_name = next(k for k in before if k.endswith(".pdf") and "/" not in k)
+    path.write_text(path.read_text().replace("{reseau: LinkedIn}", "{reseau: Threads}"))
+    pdfs = {before[pdf_name]}
+    for delay in (0.3, 0.7, 1.1, 1.6, 2.2):
+        proc = subprocess.Popen(CHARTER + ["build", "-p", str(path)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = files(path.parent / "build")
+        site_now = {k: v for k, v in now.items() if k.startswith("site/")}
+        assert site_now.keys() == site_before.keys()
+        if site_now != site_before:  # the kill came after the rename: the whole site is the new one
+            assert b"Threads" in site_now["site/articles/alpha/index.html"]
+            assert site_now[f"site/{pdf_name}"] != site_before[f"site/{pdf_name}"]
+            pdfs.add(site_now[f"site/{pdf_name}"])
+        assert now[pdf_name] in pdfs  # the PDF beside the site is a whole old or new file
+    result = run("build", "-p", path)
+    assert result.exit_code == 0, result.output
+    built = files(path.parent / "build")
+    assert b"Threads" in built["site/articles/alpha/index.html"]
+    assert built[pdf_name] == built[f"site/{pdf_name}"]
