@@ -434,8 +434,30 @@ class MetaChange:
                 "stamp": self.stamp, "editorial": self.editorial}
 
 
+class _Labels:
+    """What article and clause changes share: their labels and the number readers look for."""
+
+    @property
+    def renumbered(self) -> bool:
+        """True when its number changed."""
+        return self.status == "changed" and self.old_number != self.new_number
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Labels: added, removed, or any of modified, moved, renumbered."""
+        if self.status != "changed":
+            return (self.status,)
+        flags = (("modified", self.modified), ("moved", self.moved), ("renumbered", self.renumbered))
+        return tuple(name for name, on in flags if on)
+
+    @property
+    def number(self):
+        """The number readers look for: the new one, or the old one for a removed item."""
+        return self.new_number if self.new_number is not None else self.old_number
+
+
 @dataclass(frozen=True)
-class ArticleChange:
+class ArticleChange(_Labels):
     """An article (module) added, removed, or changed in title, intro, references, place or cause."""
 
     id: str
@@ -452,22 +474,9 @@ class ArticleChange:
     causes: tuple[Cause, ...]
 
     @property
-    def renumbered(self) -> bool:
-        """True when its number changed."""
-        return self.status == "changed" and self.old_number != self.new_number
-
-    @property
     def modified(self) -> bool:
         """True when its title, introduction or legal references changed."""
         return changed(self.title_ops) or changed(self.intro_ops) or self.old_legal_basis != self.new_legal_basis
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """Labels: added, removed, or any of modified, moved, renumbered."""
-        if self.status != "changed":
-            return (self.status,)
-        flags = (("modified", self.modified), ("moved", self.moved), ("renumbered", self.renumbered))
-        return tuple(name for name, on in flags if on)
 
     @functools.cached_property
     def editorial(self) -> bool:
@@ -477,11 +486,6 @@ class ArticleChange:
         return (same_words(old_text(self.title_ops), new_text(self.title_ops))
                 and same_words(old_text(self.intro_ops), new_text(self.intro_ops))
                 and [substance(r) for r in self.old_legal_basis] == [substance(r) for r in self.new_legal_basis])
-
-    @property
-    def number(self) -> int:
-        """The number readers look for: the new one, or the old one for a removed article."""
-        return self.new_number if self.new_number is not None else self.old_number
 
     @property
     def title(self) -> str:
@@ -499,7 +503,7 @@ class ArticleChange:
 
 
 @dataclass(frozen=True)
-class ClauseChange:
+class ClauseChange(_Labels):
     """A clause added, removed, or changed in words, place or number, with its causes."""
 
     id: str
@@ -520,19 +524,6 @@ class ClauseChange:
         """True when its title or text changed (even editorially)."""
         return self.status == "changed" and (changed(self.title_ops) or changed(self.text_ops))
 
-    @property
-    def renumbered(self) -> bool:
-        """True when its number changed."""
-        return self.status == "changed" and self.old_number != self.new_number
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """Labels: added, removed, or any of modified, moved, renumbered."""
-        if self.status != "changed":
-            return (self.status,)
-        flags = (("modified", self.modified), ("moved", self.moved), ("renumbered", self.renumbered))
-        return tuple(name for name, on in flags if on)
-
     @functools.cached_property
     def editorial(self) -> bool:
         """True when its words are the same (see the module docstring)."""
@@ -540,11 +531,6 @@ class ClauseChange:
             return False
         return (same_words(old_text(self.title_ops), new_text(self.title_ops))
                 and same_words(old_text(self.text_ops), new_text(self.text_ops)))
-
-    @property
-    def number(self) -> str:
-        """The number readers look for: the new one, or the old one for a removed clause."""
-        return self.new_number if self.new_number is not None else self.old_number
 
     @property
     def title(self) -> str:
