@@ -65,6 +65,6 @@ def check_report(project) -> str:
              f"{clauses} clauses, digest {charter.digest[:12]}"]
     defaults = project.selection.defaults_used()
     if defaults:
-        lines += ["", "Variables at their default value (adapt them if they do not fit):"]
-        lines += [f"  - {d}" for d in defaults]
+        lines += ["", "Variables at their default value (see 'charter modules show ID'; adapt them if they do not fit):"]
+        lines += [f"  - {module}: {', '.join(names)}" for module, names in defaults.items()]
     return "\n".join(lines)

@@ -34,14 +34,14 @@ class Selection:
         """Selected module ids in charter order."""
         return [s.module.id for s in self.modules]
 
-    def defaults_used(self) -> list[str]:
-        """Variables left at their default value: what HR may still want to adapt."""
-        out = []
+    def defaults_used(self) -> dict[str, list[str]]:
+        """Variables left at their default value, by module: what HR may still want to adapt."""
+        out: dict[str, list[str]] = {}
         for sel in self.modules:
-            entry_vars = _entry(self.loaded, sel.module.id)
-            for name, spec in sel.module.variables.items():
-                if entry_vars is None or name not in entry_vars.variables:
-                    out.append(f"{sel.module.id}.{name} ({spec.label.get('fr', name)})")
+            entry = _entry(self.loaded, sel.module.id)
+            names = [n for n in sel.module.variables if entry is None or n not in entry.variables]
+            if names:
+                out[sel.module.id] = names
         return out
 
 

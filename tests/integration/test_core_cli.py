@@ -16,8 +16,7 @@ def test_check_renders_and_lists_defaults(mini):
     assert result.exit_code == 0, result.output
     assert "renders: 2 articles, 4 clauses" in result.output
     assert "module 'socle' added: required by 'alpha'" in result.output
-    assert "alpha.exemples (Exemples)" in result.output
-    assert "alpha.reseau" not in result.output
+    assert "  - alpha: exemples, debut, delai, ton" in result.output  # reseau is set in the profile
 
 
 def test_render_json_twice_gives_identical_bytes(mini):
