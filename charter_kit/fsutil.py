@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -23,7 +24,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     path = Path(path)
     blob = data.encode("utf-8") if isinstance(data, str) else data
     _parent(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep(path)
+    fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes a private file; outputs get the usual permissions (0644 under umask 022).
         os.chmod(tmp, 0o666 & ~_umask())
@@ -46,7 +48,8 @@ def atomic_dir(target: Path, *, keep_old: bool = False) -> Iterator[Path]:
     """
     target = Path(target)
     _parent(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    sweep(target)
+    tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes a private folder; a site must be readable
     try:
         yield tmp
@@ -60,7 +63,7 @@ def replace_dir(new: Path, target: Path) -> None:
     """Put folder ``new`` at ``target``; the old ``target`` is moved aside first, then removed."""
     old = None
     if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        old = target.parent / f"{_prefix(target)}old.tmp"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
     try:
@@ -71,6 +74,33 @@ def replace_dir(new: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _prefix(target: Path) -> str:
+    # The writer's pid in the name lets a later run remove what a killed run left behind.
+    return f".{target.name}.{os.getpid()}."
+
+
+def sweep(target: Path) -> None:
+    """Remove the temporary siblings of ``target`` left by writers that no longer run."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        pid = leftover.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _parent(path: Path) -> None:

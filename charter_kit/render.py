@@ -12,7 +12,6 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from .charter import Article, ChangelogEntry, Charter, Clause
 from .mdtext import md_escape, normalize_block, sanitize_markdown

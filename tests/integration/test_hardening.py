@@ -264,5 +264,6 @@ def test_killing_a_build_leaves_each_output_whole(mini):
     result = run("build", "-p", path)
     assert result.exit_code == 0, result.output
     built = files(path.parent / "build")
+    assert not [p for p in (path.parent / "build").rglob(".*.tmp")]  # what killed runs left is swept
     assert b"Threads" in built["site/articles/alpha/index.html"]
     assert built[pdf_name] == built[f"site/{pdf_name}"]
