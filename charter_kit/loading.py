@@ -172,18 +172,44 @@ def raise_problem(display: str, line: int | None, key: str | None, message: str,
 def validation_problems(exc: pydantic.ValidationError, lines: LineMap, display: str,
                         model: type[pydantic.BaseModel], prefix: Path_ = ()) -> list[Problem]:
     """Turn a pydantic error into one located problem per mistake, with "did you mean" hints."""
-    problems = []
+    tags = _union_tags(model)
+    problems: dict[tuple, Problem] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
+        raw = err["loc"]
+        # pydantic names the union member it tried right after a list index: ("modules", 0, "str").
+        loc = tuple(p for i, p in enumerate(raw)
+                    if not (isinstance(p, str) and i and isinstance(raw[i - 1], int) and (p in tags or "[" in p)))
         full = prefix + loc
         key = _dotted(full) or None
-        problems.append(Problem(display, lines.line(full), key, _message(err, model, loc)))
-    return problems
+        message = _message(err, model, loc)
+        if (full, "type") in problems and err["type"] in _TYPE_ERRORS:
+            # Each member of a union (a module id, or a mapping with id:) failed: say it once.
+            message = f"expected a text or a mapping of keys (got {_show(err.get('input'))})"
+            problems[(full, "type")] = Problem(display, lines.line(full), key, message)
+            continue
+        slot = (full, "type") if err["type"] in _TYPE_ERRORS else (full, len(problems))
+        problems[slot] = Problem(display, lines.line(full), key, message)
+    return list(problems.values())
 
 
-def _is_union_tag(part: str) -> bool:
-    # pydantic adds the tried union member to the location ("str", "ModuleEntry", "function-…").
-    return part[:1].isupper() or part in {"str", "int", "bool", "list", "dict"} or "[" in part
+_TYPE_ERRORS = {"string_type", "model_type", "dict_type", "list_type", "bool_type", "int_type"}
+
+
+def _union_tags(model: type[pydantic.BaseModel]) -> set[str]:
+    """Names pydantic puts in an error location for the member of a union it tried."""
+    names = {"str", "int", "bool", "list", "dict", "float", "none"}
+    stack, seen = [model], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        names.add(current.__name__)
+        for field in current.model_fields.values():
+            sub = _submodel(field.annotation)
+            if sub is not None:
+                stack.append(sub)
+    return names
 
 
 def _message(err: dict[str, Any], model: type[pydantic.BaseModel], loc: Path_) -> str:

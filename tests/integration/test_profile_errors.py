@@ -161,3 +161,14 @@ def test_debug_shows_the_traceback(mini):
     result = run("--debug", "check", "-p", path)
     assert result.exit_code == 1
     assert "unknown module 'alpah'" in result.output
+
+
+def test_a_capitalised_unknown_key_is_named(mini):
+    assert_user_error(run("check", "-p", mini(BASE + "Branding: {}\n")),
+                      "charter.yml, line 8: Branding: unknown key. Did you mean 'branding'?")
+
+
+def test_a_module_entry_of_the_wrong_type_is_one_problem(mini):
+    result = run("check", "-p", mini(BASE + "  - 5\n"))
+    assert_user_error(result, "line 8: modules[1]: expected a text or a mapping of keys (got 5)")
+    assert "problems" not in result.output
