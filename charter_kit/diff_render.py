@@ -303,18 +303,15 @@ def summary_sentence(d: CharterDiff) -> str:
               for k, label in (("articles_added", "ajouté"), ("articles_removed", "supprimé")) if counts[k]]
     if not parts:
         parts = ["aucun changement de clause"]
-    return _join(parts) + "."
+    from .render import french_list
+
+    return french_list(parts) + "."
 
 
 def _count(n: int, noun: str, adjective: str) -> str:
     """"3 clauses ajoutées": a count with French agreement."""
     plural = "s" if n > 1 else ""
     return f"{n} {noun}{plural} {adjective}{plural}"
-
-
-def _join(parts: Sequence[str]) -> str:
-    """Join phrases the French way: "a, b et c"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
 def detailed(change: ClauseChange | ArticleChange) -> bool:
@@ -331,6 +328,28 @@ def renumbered_only(d: CharterDiff) -> list[str]:
 def clause_heading(change: ClauseChange) -> str:
     """ "2.4 Titre" as readers see it (the old number and title for a removed clause)."""
     return f"{change.number} {plain(change.title)}"
+
+
+def clause_heading_ops(change: ClauseChange) -> list[Op]:
+    """The edit script of a clause's heading, "2.3 Titre" to "2.4 Titre" (empty on a side without it)."""
+    return word_ops(_heading(change.old_number, old_text(change.title_ops)),
+                    _heading(change.new_number, new_text(change.title_ops)))
+
+
+def _heading(number: str | None, title: str) -> str:
+    """"2.3 Titre", or nothing when the clause is absent from that version."""
+    return f"{number} {title}" if number is not None else ""
+
+
+def article_heading_ops(change: ArticleChange) -> list[Op]:
+    """The edit script of an article's heading, "Article 2. Titre" to "Article 3. Titre"."""
+    return word_ops(_article_heading(change.old_number, old_text(change.title_ops)),
+                    _article_heading(change.new_number, new_text(change.title_ops)))
+
+
+def _article_heading(number: int | None, title: str) -> str:
+    """"Article 2. Titre", or nothing when the article is absent from that version."""
+    return f"Article {number}. {title}" if number is not None else ""
 
 
 # -- terminal text ---------------------------------------------------------------------------------
@@ -447,14 +466,8 @@ def _row(c: ClauseChange) -> dict[str, Any]:
 def _clause_view(c: ClauseChange) -> dict[str, Any]:
     """A clause change as the template shows it, with its redline."""
     show_body = c.status != "changed" or c.modified
-    return {**_row(c), "heading": redline_html(word_ops(_heading(c.old_number, old_text(c.title_ops)),
-                                                        _heading(c.new_number, new_text(c.title_ops)))),
+    return {**_row(c), "heading": redline_html(clause_heading_ops(c)),
             "body": redline_html(c.text_ops, block=True) if show_body else None}
-
-
-def _heading(number: str | None, title: str) -> str:
-    """"2.3 Titre", or nothing when the clause is absent from that version."""
-    return f"{number} {title}" if number is not None else ""
 
 
 def _article_view(a: ArticleChange) -> dict[str, Any]:
@@ -462,16 +475,10 @@ def _article_view(a: ArticleChange) -> dict[str, Any]:
     basis = word_ops(" ; ".join(a.old_legal_basis), " ; ".join(a.new_legal_basis))
     return {"anchor": anchor(a.id), "number": a.number, "title": plain(a.title), "nature": article_nature(a),
             "status": a.status,
-            "heading": redline_html(word_ops(_article_heading(a.old_number, old_text(a.title_ops)),
-                                             _article_heading(a.new_number, new_text(a.title_ops)))),
+            "heading": redline_html(article_heading_ops(a)),
             "intro": redline_html(a.intro_ops, block=True) if changed(a.intro_ops) else None,
             "basis": redline_html(basis) if a.old_legal_basis != a.new_legal_basis else None,
             "causes": [describe(c) for c in a.causes]}
-
-
-def _article_heading(number: int | None, title: str) -> str:
-    """"Article 2. Titre", or nothing when the article is absent from that version."""
-    return f"Article {number}. {title}" if number is not None else ""
 
 
 def _cause_view(c: Cause) -> dict[str, Any]:

@@ -80,6 +80,16 @@ def version_label(charter: Charter) -> str:
     return f"version {charter.version}" if charter.version else "projet"
 
 
+def legal_name(charter: Charter) -> str:
+    """Who issues the charter: the company's legal name, else its name."""
+    return charter.company.get("legal_name") or charter.company["name"]
+
+
+def count_label(n: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: "1 règle", "3 règles"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def contact_rows(charter: Charter) -> list[dict[str, Any]]:
     """The contacts in a stable order: role label, name, e-mail, phone."""
     return [{"role": role, "label": role_label(role), "name": c.get("name"), "email": c["email"],

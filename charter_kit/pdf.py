@@ -70,15 +70,18 @@ def article_anchor(article: Article) -> str:
     return f"article-{article.id}"
 
 
+def _clause_href(clause_id: str) -> str:
+    return "#" + clause_anchor(clause_id)
+
+
 def document_context(charter: Charter) -> dict[str, Any]:
     """Everything the PDF template shows, escaped or pre-rendered (Markup) as it must be."""
     logo = markup.logo(charter)
-    legal_name = charter.company.get("legal_name") or charter.company["name"]
     return {
         "language": charter.language,
         "title": charter.title,
         "company": charter.company["name"],
-        "legal_name": legal_name,
+        "legal_name": markup.legal_name(charter),
         "status": markup.status_label(charter),
         "version": charter.version or "Projet",
         "version_label": markup.version_label(charter),
@@ -90,30 +93,25 @@ def document_context(charter: Charter) -> dict[str, Any]:
         "digest": charter.digest,
         "logo": logo.data_uri if logo is not None else None,
         "articles": [_article(charter, a) for a in charter.articles],
-        "clause_count": _count(len(charter.clauses()), "règle", "règles"),
-        "article_count": _count(len(charter.articles), "article", "articles"),
+        "clause_count": markup.count_label(len(charter.clauses()), "règle", "règles"),
+        "article_count": markup.count_label(len(charter.articles), "article", "articles"),
         "contacts": markup.contact_rows(charter),
         "signature": bool(charter.pdf.get("signature_block")),
     }
 
 
 def _article(charter: Charter, article: Article) -> dict[str, Any]:
-    link = lambda cid: "#" + clause_anchor(cid)  # noqa: E731
     return {
         "number": article.number,
         "title": article.title,
         "anchor": article_anchor(article),
-        "intro": Markup(markup.to_html(link_clauses(article.intro, link))) if article.intro else None,
+        "intro": Markup(markup.to_html(link_clauses(article.intro, _clause_href))) if article.intro else None,
         "clauses": [{"number": c.number, "anchor": clause_anchor(c.id),
                      "title": Markup(markup.inline_html(c.title)),
-                     "text": Markup(markup.to_html(link_clauses(c.text, link)))}
+                     "text": Markup(markup.to_html(link_clauses(c.text, _clause_href)))}
                     for c in article.clauses],
         "basis": charter.legal_basis(article),
     }
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @contextlib.contextmanager

@@ -21,8 +21,8 @@ A version folder is reused from the previous output when what it was built from 
 its release.yml (digest, notes, PDF checksum), the previous release's, its status, the version in
 force that its banner names, and the charter-kit version. Publishing a version that is not yet in
 force therefore builds that version alone, so the twentieth costs about what the second did; when
-a new version comes into force, the banners of the archived versions change and they are rebuilt. The whole output is built beside the
-target and renamed into place only when everything succeeded.
+a new version comes into force, the banners of the archived versions change and they are rebuilt.
+The whole output is built beside the target and renamed into place only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from . import __version__
 from .charter import canonical
 from .errors import OutputError, ReleaseError
 from .fsutil import atomic_dir
-from .releases import Release, check_integrity, in_force, load_releases, status
+from .releases import (Release, check_integrity, in_force, load_releases, releases_dir, status,
+                       with_previous)
 
 MARKER = ".charter-publish.json"
 LATEST = "latest"
@@ -113,15 +114,13 @@ def _sha256(text: str) -> str:
 
 def plan(releases: Sequence[Release], on: dt.date) -> list[VersionPlan]:
     """The version folders to produce, oldest first."""
-    ordered = sorted(releases, key=lambda r: r.semver)
-    current = in_force(ordered, on)
+    current = in_force(releases, on)
     current_version = current.version if current is not None else None
     plans = []
-    for i, release in enumerate(ordered):
-        previous = ordered[i - 1] if i else None
-        release_status = status(release, ordered, on)
+    for release, previous in with_previous(releases):
+        release_status = status(release, releases, on)
         plans.append(VersionPlan(release, previous, release_status, current_version,
-                           build_key(release, previous, release_status, current_version)))
+                                 build_key(release, previous, release_status, current_version)))
     return plans
 
 
@@ -130,7 +129,7 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     """Build the multi-version site of the project at ``root`` into ``out``, all or nothing."""
     releases = load_releases(root)
     if not releases:
-        raise ReleaseError(f"{root / 'releases'}: no release to publish",
+        raise ReleaseError(f"{releases_dir(root)}: no release to publish",
                            hint="freeze one first: charter release 1.0.0 --date YYYY-MM-DD")
     check_integrity(releases)
     out = Path(out)
@@ -139,7 +138,7 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     landing = landing_release(releases, on)
     built, reused = [], []
     with atomic_dir(out) as tmp:
-        os.chmod(tmp, 0o755)  # the temporary folder is private; a published site is meant to be served
+        os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
         for item in plans:
             old = out / item.release.version
             if previous_manifest.get(item.release.version) == item.key and old.is_dir():

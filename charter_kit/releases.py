@@ -10,6 +10,7 @@ release or none; it is never overwritten or edited.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -59,9 +60,9 @@ class Release:
     files: dict[str, str] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
-    @property
+    @functools.cached_property
     def semver(self) -> Version:
-        """The version, parsed for ordering."""
+        """The version, parsed for ordering (once: releases are sorted and compared often)."""
         return Version.parse(self.version)
 
     @property
@@ -243,6 +244,12 @@ def load_releases(root: Path) -> list[Release]:
     return sorted(releases, key=lambda r: r.semver)
 
 
+def with_previous(releases: Iterable[Release]) -> list[tuple[Release, Release | None]]:
+    """Releases oldest version first, each with the release before it (None for the first)."""
+    ordered = sorted(releases, key=lambda r: r.semver)
+    return list(zip(ordered, [None, *ordered[:-1]]))
+
+
 def find_release(releases: Sequence[Release], version: str) -> Release:
     """The release with this version, or an error listing the known ones."""
     for release in releases:
@@ -374,13 +381,14 @@ def write_release(root: Path, charter: Charter, request: ReleaseRequest, *, kind
     if kind not in KINDS:
         raise ReleaseError(f"kind '{kind}' is not one of {', '.join(KINDS)}")
     blob = charter.to_json().encode("utf-8")
+    digest = _sha256(blob)
     pdf = render_pdf(charter)
     pdf_name = pdf_filename(charter)
     release = Release(
         version=request.version, date=request.date, effective_date=charter.effective_date or request.date,
-        digest=_sha256(blob), previous_version=previous.version if previous else None, kind=kind,
+        digest=digest, previous_version=previous.version if previous else None, kind=kind,
         approvals=tuple(request.approvals), notes=request.notes, modules=module_versions(charter),
-        charter_kit=__version__, files={CHARTER_FILE: _sha256(blob), pdf_name: _sha256(pdf)},
+        charter_kit=__version__, files={CHARTER_FILE: digest, pdf_name: _sha256(pdf)},
     )
     target = releases_dir(root) / request.version
     _write_folder(target, {CHARTER_FILE: blob, pdf_name: pdf, RELEASE_FILE: release.to_yaml().encode("utf-8")})
@@ -436,10 +444,8 @@ def verify_releases(root: Path, *, read_pdf: bool = True) -> list[Verification]:
             loaded.append(load_release(folder))
         except ReleaseError as exc:
             results.append(Verification(folder.name, None, (exc.message,)))
-    loaded.sort(key=lambda r: r.semver)
-    for i, release in enumerate(loaded):
-        expected_previous = loaded[i - 1].version if i else None
-        problems = check_release(release, expected_previous, read_pdf=read_pdf)
+    for release, previous in with_previous(loaded):
+        problems = check_release(release, previous.version if previous else None, read_pdf=read_pdf)
         results.append(Verification(release.version, release.digest, tuple(problems)))
     return sorted(results, key=_verification_order)
 
@@ -574,10 +580,9 @@ def pdf_digests(data: bytes) -> set[str]:
 
 def check_integrity(releases: Iterable[Release]) -> None:
     """Refuse to use releases whose files do not match their release.yml (no PDF text reading)."""
-    ordered = sorted(releases, key=lambda r: r.semver)
     problems = []
-    for i, release in enumerate(ordered):
-        problems += check_release(release, ordered[i - 1].version if i else None, read_pdf=False, deep=False)
+    for release, previous in with_previous(releases):
+        problems += check_release(release, previous.version if previous else None, read_pdf=False, deep=False)
     if problems:
         raise ReleaseError("the release store is damaged:\n" + "\n".join(f"  - {p}" for p in problems),
                            hint="run 'charter verify' for details; restore the release from version control")

@@ -24,7 +24,8 @@ from markupsafe import escape
 from . import markup
 from .charter import Article, Charter, link_clauses
 from .errors import CharterError, OutputError
-from .render import get_environment, md_escape
+from .mdtext import md_escape
+from .render import get_environment
 
 OVERRIDES = Path(__file__).parent / "templates" / "site" / "overrides"
 STYLESHEET = Path(__file__).parent / "templates" / "site" / "charte.css"
@@ -180,7 +181,7 @@ def changes_page(changes_markdown: str) -> str:
 
 
 def _meta(charter: Charter) -> dict[str, Any]:
-    return {"legal_name": charter.company.get("legal_name") or charter.company["name"],
+    return {"legal_name": markup.legal_name(charter),
             "version": charter.version or "Projet", "effective": markup.effective_label(charter),
             "status": markup.status_label(charter), "draft": charter.is_draft}
 
@@ -199,8 +200,7 @@ def _reading_guide(charter: Charter) -> str:
 def _article_list(charter: Charter) -> str:
     lines = []
     for a in charter.articles:
-        count = len(a.clauses)
-        rules = "1 règle" if count == 1 else f"{count} règles"
+        rules = markup.count_label(len(a.clauses), "règle", "règles")
         lines.append(f"{a.number}. [{md_escape(a.title)}]({article_path(a)}) · {rules}")
     return "\n".join(lines) if lines else "Cette charte ne compte encore aucun article."
 
@@ -249,7 +249,7 @@ def mkdocs_config(charter: Charter, *, pdf_name: str | None = None,
     config: dict[str, Any] = {
         "site_name": _html_text(charter.title),
         "site_description": _html_text(f"{charter.title}, {markup.version_label(charter)}"),
-        "site_author": _html_text(charter.company.get("legal_name") or charter.company["name"]),
+        "site_author": _html_text(markup.legal_name(charter)),
         "theme": theme,
         "nav": _nav(charter, version),
         "extra_css": ["assets/couleurs.css", "assets/charte.css"],
@@ -288,7 +288,7 @@ def _footer_context(charter: Charter, pdf_name: str | None, version: VersionCont
         banner = f"Version à venir : ce texte entrera en vigueur le {markup.effective_label(charter)}."
     return {
         "title": charter.title,
-        "legal_name": charter.company.get("legal_name") or charter.company["name"],
+        "legal_name": markup.legal_name(charter),
         "version_label": markup.version_label(charter),
         "effective": markup.effective_label(charter) if charter.effective_date else None,
         "digest": charter.digest,
