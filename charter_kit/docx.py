@@ -20,11 +20,10 @@ import docx as python_docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .charter import Charter, Clause
-from .diff import (DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op, describe, new_text,
-                   old_text, word_ops)
-from .diff_render import (BOLD, CODE, ITALIC, Paragraph, article_nature, clause_nature, detailed, french_date,
-                          paragraphs, segments)
+from .charter import Article, Charter, Clause
+from .diff import DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op, describe, word_ops
+from .diff_render import (BOLD, CODE, ITALIC, Paragraph, article_heading_ops, article_nature, clause_heading_ops,
+                          clause_nature, detailed, french_date, paragraphs, segments)
 
 DEFAULT_AUTHOR = "charter-kit"
 LANGUAGE = "fr-FR"
@@ -106,7 +105,7 @@ def _prepare(document, d: CharterDiff, b: Charter, writer: _Writer) -> None:
     props = document.core_properties
     props.title = b.title
     props.subject = f"Version {d.new.label}, modifications depuis la version {d.old.label}"
-    props.author = b.company.get("legal_name") or b.company.get("name") or ""
+    props.author = _company_name(b)
     props.last_modified_by = writer.author
     props.comments = "Modifications suivies : acceptez-les ou refusez-les une à une."
     props.keywords = "charte, réseaux sociaux"
@@ -132,18 +131,25 @@ def fixed_zip(data: bytes) -> bytes:
 # -- the charter's parts ---------------------------------------------------------------------------
 def _title_ops(d: CharterDiff, b: Charter) -> list[Op]:
     """The charter title, old to new."""
-    meta = {m.field: m for m in d.metadata}
-    old = meta["title"].old if "title" in meta else b.title
-    return word_ops(old, b.title)
+    return word_ops(_old_value(d, "title", b.title), b.title)
 
 
 def _front_ops(d: CharterDiff, b: Charter) -> list[Op]:
     """The line under the title (company, version, effective date), old to new."""
-    meta = {m.field: m for m in d.metadata}
-    name = b.company.get("legal_name") or b.company.get("name") or ""
-    old_name = meta["company.legal_name"].old if "company.legal_name" in meta else name
-    old_effective = meta["effective_date"].old if "effective_date" in meta else b.effective_date
+    name = _company_name(b)
+    old_name = _old_value(d, "company.legal_name", name)
+    old_effective = _old_value(d, "effective_date", b.effective_date)
     return word_ops(_front(old_name, d.old.label, old_effective), _front(name, d.new.label, b.effective_date))
+
+
+def _old_value(d: CharterDiff, field: str, new):
+    """A charter field's value in the old version: its recorded change, else the same as ``new``."""
+    return next((m.old for m in d.metadata if m.field == field), new)
+
+
+def _company_name(b: Charter) -> str:
+    """The company as the document names it: its legal name, else its name."""
+    return b.company.get("legal_name") or b.company.get("name") or ""
 
 
 def _front(name: str, label: str, effective: str | None) -> str:
@@ -158,9 +164,7 @@ def _article(document, writer: _Writer, aid: str, change: ArticleChange | None, 
         writer.write(document, "Heading 1", [(EQUAL, f"Article {new.number}. {new.title}")])
         writer.write(document, None, [(EQUAL, new.intro)] if new.intro else [])
         return
-    old_heading = f"Article {change.old_number}. {change.old_title}" if change.old_number is not None else ""
-    new_heading = f"Article {change.new_number}. {change.new_title}" if change.new_number is not None else ""
-    paras = writer.write(document, "Heading 1", word_ops(old_heading, new_heading))
+    paras = writer.write(document, "Heading 1", article_heading_ops(change))
     if detailed(change):
         writer.comment(document, paras, f"Article {article_nature(change)}.", change.causes)
     writer.write(document, None, list(change.intro_ops))
@@ -173,22 +177,20 @@ def _clause(document, writer: _Writer, cid: str, change: ClauseChange | None, cu
         writer.write(document, "Heading 2", [(EQUAL, f"{clause.number} {clause.title}")])
         writer.write(document, None, [(EQUAL, clause.text)])
         return
-    old_heading = f"{change.old_number} {old_text(change.title_ops)}" if change.old_number is not None else ""
-    new_heading = f"{change.new_number} {new_text(change.title_ops)}" if change.new_number is not None else ""
-    paras = writer.write(document, "Heading 2", word_ops(old_heading, new_heading))
+    paras = writer.write(document, "Heading 2", clause_heading_ops(change))
     if detailed(change):
         writer.comment(document, paras, f"Clause {clause_nature(change)}.", change.causes)
     writer.write(document, None, list(change.text_ops))
 
 
-def _references(document, writer: _Writer, change: ArticleChange | None, new) -> None:
+def _references(document, writer: _Writer, change: ArticleChange | None, new: Article | None) -> None:
     """An article's legal references, with tracked changes."""
     old_basis = change.old_legal_basis if change else new.legal_basis
     new_basis = change.new_legal_basis if change else new.legal_basis
     old = "Références : " + " ; ".join(old_basis) if old_basis else ""
-    new_text = "Références : " + " ; ".join(new_basis) if new_basis else ""
-    if old or new_text:
-        writer.write(document, "Quote", word_ops(old, new_text))
+    new_refs = "Références : " + " ; ".join(new_basis) if new_basis else ""
+    if old or new_refs:
+        writer.write(document, "Quote", word_ops(old, new_refs))
 
 
 def _number_revisions(document) -> None:
@@ -274,25 +276,18 @@ def _block_mark(ops: Sequence[Op]) -> str:
 
 def _run(text: str, style: int, *, deleted: bool):
     """A w:r holding text (w:t) or deleted text (w:delText), bold, italic or code."""
-    props = []
+    props = []  # in the schema's order (CT_RPr): rFonts, b, i
+    if style & CODE:
+        props.append(OxmlElement("w:rFonts", attrs={qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"}))
     if style & BOLD:
         props.append(OxmlElement("w:b"))
     if style & ITALIC:
         props.append(OxmlElement("w:i"))
-    if style & CODE:
-        props.append(OxmlElement("w:rFonts", attrs={qn("w:ascii"): "Courier New", qn("w:hAnsi"): "Courier New"}))
     t = OxmlElement("w:delText" if deleted else "w:t")
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     t.text = text
-    children = ([_element("w:rPr", *_ordered(props))] if props else []) + [t]
+    children = ([_element("w:rPr", *props)] if props else []) + [t]
     return _element("w:r", *children)
-
-
-def _ordered(props: list) -> list:
-    """Run properties in schema order."""
-    # CT_RPr order: rFonts, b, i.
-    rank = {qn("w:rFonts"): 0, qn("w:b"): 1, qn("w:i"): 2}
-    return sorted(props, key=lambda e: rank[e.tag])
 
 
 def _element(tag: str, *children, attrs: dict[str, str] | None = None):

@@ -10,7 +10,6 @@ release or none; it is never overwritten or edited.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import re
@@ -60,9 +59,9 @@ class Release:
     files: dict[str, str] = field(default_factory=dict)
     path: Path | None = field(default=None, compare=False)
 
-    @functools.cached_property
+    @property
     def semver(self) -> Version:
-        """The version, parsed for ordering (once: releases are sorted and compared often)."""
+        """The version, parsed for ordering."""
         return Version.parse(self.version)
 
     @property
@@ -132,10 +131,10 @@ def release_from_yaml(text: str, path: Path) -> Release:
     data.pop("seal", None)
     unknown = sorted(set(data) - set(_FIELDS))
     missing = [name for name in _FIELDS if name not in data]
-    if unknown or missing:
-        raise ReleaseError(f"{display}: " + "; ".join(
-            ([f"unknown fields: {', '.join(map(str, unknown))}"] if unknown else [])
-            + ([f"missing fields: {', '.join(missing)}"] if missing else [])))
+    problems = [f"unknown fields: {', '.join(map(str, unknown))}"] if unknown else []
+    problems += [f"missing fields: {', '.join(missing)}"] if missing else []
+    if problems:
+        raise ReleaseError(f"{display}: " + "; ".join(problems))
     _check_types(data, display)
     return Release(**{**data, "approvals": tuple(data["approvals"]), "path": path})
 
