@@ -224,6 +224,8 @@ def _message(err: dict[str, Any], model: type[pydantic.BaseModel], loc: Path_) -
         return f"'{got}' is not allowed; expected one of {expected}." + (
             did_you_mean(str(got), _literal_values(expected)) if isinstance(got, str) else "")
     msg = err["msg"]
+    if kind == "model_type":  # pydantic would name an internal class ("instance of Company")
+        msg = "Input should be a mapping of keys (key: value)"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if kind in {"string_type", "bool_type", "int_type", "list_type", "dict_type",

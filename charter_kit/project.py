@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .charter import Charter
+from .errors import ProfileError
 from .library import Library, load_library
 from .profile import LoadedProfile, load_profile
 from .render import render
@@ -36,6 +37,9 @@ def load_library_for(loaded: LoadedProfile) -> Library:
     """The shipped library plus the profile's local modules, if any."""
     local = loaded.profile.local_modules
     folder = loaded.inside(("local_modules",), local) if local else None
+    if folder is not None and not folder.is_dir():
+        raise ProfileError([loaded.problem(("local_modules",), f"'{local}': folder not found")],
+                           hint="the path is relative to the folder of charter.yml")
     return load_library(folder, language=loaded.profile.charter.language, root=loaded.root)
 
 

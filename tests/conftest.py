@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from click.testing import CliRunner
 
 from charter_kit.cli import cli
+
+# CI replays the same examples every run (a failure there is reproducible); local runs explore.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 LISTED_EXAMPLE = EXAMPLES / "groupe-horizon"
 SMALL_EXAMPLE = EXAMPLES / "atelier-lumen"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, without any background traffic (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"])
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

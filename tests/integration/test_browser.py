@@ -19,12 +19,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from charter_kit.build import build_charter
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, launch_chromium
 from test_pdf import example_charter
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SHOTS = ARTIFACTS / "site"
 
@@ -88,7 +85,7 @@ def server(built):
 def browser():
     """Debian's Chromium, headless, without any background traffic."""
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 

@@ -23,12 +23,10 @@ from charter_kit.profile import load_profile
 from charter_kit.render import render
 from charter_kit.resolve import resolve
 from charter_kit.project import load_project
-from conftest import LISTED_EXAMPLE, SMALL_EXAMPLE, write_tree
+from conftest import LISTED_EXAMPLE, SMALL_EXAMPLE, launch_chromium, write_tree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AUTHOR = "Jeanne Martin, DRH"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def _library(version: str, respect: str, changelog: str) -> dict[str, str]:
@@ -175,7 +173,7 @@ def browser_page(out):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page()
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))

@@ -31,12 +31,10 @@ from charter_kit import docgen
 from charter_kit.cli import cli
 from charter_kit.library import BASIS_KEYS, load_library
 from charter_kit.profile import Profile
-from conftest import ARTIFACTS, ROOT, write_tree
+from conftest import ARTIFACTS, ROOT, launch_chromium, write_tree
 
 SITE_PAGES = ("index.html", "demarrage/index.html", "guide-rh/mise-en-ligne/index.html",
               "guide-juridique/opposabilite/index.html", "ecrire-un-module/index.html")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 # -- the real build, once for the whole file ---------------------------------------------------------
@@ -320,7 +318,7 @@ def test_browser_search_in_french_and_no_request_elsewhere(server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     hosts = set()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             phone = browser.new_page(viewport={"width": 390, "height": 844})
             phone.on("request", lambda r: hosts.add(r.url.split("/")[2]))

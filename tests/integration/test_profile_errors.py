@@ -85,7 +85,7 @@ CASES = {
     "override with nothing to do": (
         BASE + "overrides:\n  alpha.doute: {}\n", ["overrides.alpha.doute: give a new text"]),
     "local_modules pointing nowhere": (
-        BASE + "local_modules: nulle-part\n", ["nulle-part: module folder not found"]),
+        BASE + "local_modules: nulle-part\n", ["line 8: local_modules: 'nulle-part': folder not found"]),
     "local_modules outside the project": (
         BASE + "local_modules: ../../etc\n", ["local_modules: '../../etc' is outside the charter project's folder"]),
     "conflicting modules": (

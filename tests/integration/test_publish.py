@@ -21,7 +21,7 @@ import pytest
 
 from charter_kit import publish as publish_module
 from charter_kit.releases import load_releases
-from conftest import MINI_PROFILE, assert_user_error, run, write_tree
+from conftest import MINI_PROFILE, assert_user_error, launch_chromium, run, write_tree
 from test_release_cli import PROFILE_1_1, make_project, release, snapshot
 
 ON = "2026-04-15"
@@ -246,8 +246,6 @@ def test_before_any_version_applies_employees_land_on_the_first_upcoming_one(sit
 
 
 # -- in a real browser ------------------------------------------------------------------------------
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -273,7 +271,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = launch_chromium(pw)
         yield chromium
         chromium.close()
 
