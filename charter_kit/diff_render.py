@@ -305,7 +305,8 @@ def summary_sentence(d: CharterDiff) -> str:
         parts = ["aucun changement de clause"]
     from .render import french_list
 
-    return french_list(parts) + "."
+    sentence = french_list(parts) + "."
+    return sentence[0].upper() + sentence[1:]
 
 
 def _count(n: int, noun: str, adjective: str) -> str:

@@ -142,3 +142,14 @@ def test_choices_each_render(project):
                 kind = "variables" if spec.name in module.variables else "options"
                 charter = render(project, profile_for([mid], settings={mid: f"    {kind}: {{{spec.name}: {choice}}}"}))
                 assert charter.article(mid)
+
+
+@pytest.mark.parametrize("has_ri", [True, False])
+def test_a_small_company_without_reglement_interieur(project, has_ri):
+    settings = {"sanctions": f"    options: {{reglement_interieur: {'true' if has_ri else 'false'}}}"}
+    charter = render(project, profile_for(["sanctions"], status="note-de-service", settings=settings))
+    statut = charter.clause("sanctions.statut").text
+    scale = charter.clause("sanctions.echelle-sanctions").text
+    assert ("greffe" in statut) is has_ri
+    assert ("prévoit le règlement intérieur" in scale) is has_ri
+    assert has_ri or "moins de cinquante salariés" in statut
