@@ -324,7 +324,8 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "markdown", "json", "docx", "pdf"]),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None) -> None:
+@click.option("--author", help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
+def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None) -> None:
     """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
     from .diff_render import render_diff
     from .fsutil import atomic_write
@@ -334,7 +335,7 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None) -> No
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
     changes, new = compare(a, b, profile)
     color = fmt == "text" and output is None and sys.stdout.isatty()
-    result = render_diff(changes, fmt, new=new, color=color)
+    result = render_diff(changes, fmt, new=new, color=color, author=author)
     if output is not None:
         atomic_write(output, result)
         click.echo(f"wrote {output} ({changes.kind}, {sum(changes.counts().values())} changes)", err=True)

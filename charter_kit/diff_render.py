@@ -605,7 +605,8 @@ def _md_quote(text: str, indent: str = "") -> str:
 FORMATS = ("text", "html", "markdown", "json", "docx", "pdf")
 
 
-def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: bool = False) -> str | bytes:
+def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: bool = False,
+                author: str | None = None) -> str | bytes:
     """The diff in one of ``FORMATS``: text for text formats, bytes for docx and pdf (docx needs ``new``)."""
     if fmt == "text":
         return to_text(d, color)
@@ -616,7 +617,7 @@ def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: 
             raise ValueError("the docx format needs the new charter")
         from .docx import to_docx
 
-        return to_docx(d, new)
+        return to_docx(d, new, author=author)
     raise DiffError(f"unknown diff format '{fmt}'." + did_you_mean(fmt, FORMATS),
                     hint="choose one of " + ", ".join(FORMATS))
 

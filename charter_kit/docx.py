@@ -51,9 +51,12 @@ _AFTER_TRACK_REVISIONS = (
 )
 
 
-def to_docx(d: CharterDiff, b: Charter) -> bytes:
-    """The new charter ``b`` as a .docx whose differences from the old one are tracked changes."""
-    writer = _Writer(author=revision_author(d), date=revision_date(d, b))
+def to_docx(d: CharterDiff, b: Charter, *, author: str | None = None) -> bytes:
+    """The new charter ``b`` as a .docx whose differences from the old one are tracked changes.
+
+    ``author`` names who the changes are attributed to (default: ``revision_author``).
+    """
+    writer = _Writer(author=author or revision_author(d), date=revision_date(d, b))
     document = python_docx.Document()
     _prepare(document, d, b, writer)
     body = document.element.body

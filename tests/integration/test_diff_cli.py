@@ -42,6 +42,9 @@ def test_docx_and_pdf_are_written_to_files(released, tmp_path):
     assert run("diff", "-p", released, "--format", "docx", "-o", docx).exit_code == 0
     xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
     assert "<w:ins " in xml and "<w:del " in xml and 'w:author="charter-kit"' in xml  # a draft has no approver yet
+    signed = tmp_path / "signed.docx"
+    assert run("diff", "-p", released, "--format", "docx", "-o", signed, "--author", "Maître Roy").exit_code == 0
+    assert 'w:author="Maître Roy"' in zipfile.ZipFile(signed).read("word/document.xml").decode()
     pdf = tmp_path / "redline.pdf"
     assert run("diff", "-p", released, "--format", "pdf", "-o", pdf).exit_code == 0
     assert pdf.read_bytes().startswith(b"%PDF")
