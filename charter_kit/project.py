@@ -45,7 +45,11 @@ def load_library_for(loaded: LoadedProfile) -> Library:
 
 def load_project(profile_path: Path, **release) -> Project:
     """Load, check and render the charter described by ``profile_path``."""
-    loaded = load_profile(Path(profile_path))
+    return project_from(load_profile(Path(profile_path)), **release)
+
+
+def project_from(loaded: LoadedProfile, **release) -> Project:
+    """Check and render the charter of an already loaded profile."""
     library = load_library_for(loaded)
     selection = resolve(loaded, library)
     return Project(loaded, library, selection, render(selection, **release))

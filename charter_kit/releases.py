@@ -283,16 +283,17 @@ class Created:
 def create_release(profile: Path, request: ReleaseRequest) -> Created:
     """Render the profile, check every refusal, then write ``releases/<version>/`` atomically."""
     from .profile import load_profile
-    from .project import load_project
+    from .project import project_from
 
     root = Path(profile).resolve().parent
     existing = load_releases(root)
     previous = existing[-1] if existing else None
     check_new_version(request.version, existing, root)
     parse_date(request.date, "--date")
-    effective = _effective_date(request, load_profile(Path(profile)).profile.charter.effective_date)
+    loaded = load_profile(Path(profile))  # read once: its effective date, then the charter
+    effective = _effective_date(request, loaded.profile.charter.effective_date)
     check_dates(request.date, effective, previous)
-    charter = load_project(Path(profile), version=request.version, date=request.date,
+    charter = project_from(loaded, version=request.version, date=request.date,
                            effective_date=effective).charter
     before = previous.load_charter() if previous else None
     if before is not None and not request.allow_empty and same_text(before, charter):
