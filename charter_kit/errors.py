@@ -99,3 +99,7 @@ class OutputError(CharterError):
 
 class DiffError(CharterError):
     """Two charters cannot be compared (unknown version, bad format)."""
+
+
+class AckError(CharterError):
+    """The acknowledgement registry refuses an action or cannot read its input (message in French)."""
