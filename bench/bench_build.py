@@ -33,7 +33,7 @@ DEFAULT_PROFILE = ROOT / "examples" / "groupe-horizon" / "charter.yml"
 #: Run in a child process: a cold `charter build`, then its own and its PDF worker's peak memory.
 MEMORY_SCRIPT = """
 import json, resource, sys
-from charter_kit.build import build
+from charter_kit.commands.build import build
 build(sys.argv[1], sys.argv[2])
 print(json.dumps({"main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
@@ -65,10 +65,10 @@ def bare_weasyprint(html: str, css: str, variant: str) -> bytes:
 
 def measure(profile: Path, rounds: int) -> dict[str, list[float]]:
     """Time the four variants ``rounds`` times, interleaved so machine load affects all alike."""
-    from charter_kit.build import build
-    from charter_kit.pdf import pdf_html, stylesheet
-    from charter_kit.project import load_project
-    from charter_kit.site import source_date_epoch, write_project
+    from charter_kit.commands.build import build
+    from charter_kit.outputs.pdf import pdf_html, stylesheet
+    from charter_kit.compose.pipeline import load_project
+    from charter_kit.outputs.site import source_date_epoch, write_project
 
     charter = load_project(profile).charter
     html, css = pdf_html(charter), stylesheet(charter)

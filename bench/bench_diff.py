@@ -13,8 +13,8 @@ import sys
 import time
 from dataclasses import replace
 
-from charter_kit.charter import Article, Charter, Clause
-from charter_kit.diff import diff
+from charter_kit.model.charter import Article, Charter, Clause
+from charter_kit.diff.compare import diff
 
 WORDS = ("salarié entreprise réseaux sociaux publication message compte information client "
          "confidentiel public responsable contact juridique communication charte règle avis "
@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _time_renderers(result, new: Charter) -> None:
     """Print how long each renderer takes on the diff (one run each)."""
-    from charter_kit.diff_render import to_html, to_json, to_markdown, to_pdf, to_text
-    from charter_kit.docx import to_docx
+    from charter_kit.reports.common import to_html, to_json, to_markdown, to_pdf, to_text
+    from charter_kit.reports.docx import to_docx
 
     renderers = {"text": lambda: to_text(result, color=True), "markdown": lambda: to_markdown(result),
                  "json": lambda: to_json(result), "html": lambda: to_html(result),

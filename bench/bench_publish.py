@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from charter_kit.charter import Charter  # noqa: E402
-from charter_kit.project import load_project  # noqa: E402
-from charter_kit.publish import publish  # noqa: E402
-from charter_kit.releases import ReleaseRequest, load_releases, write_release  # noqa: E402
+from charter_kit.model.charter import Charter  # noqa: E402
+from charter_kit.compose.pipeline import load_project  # noqa: E402
+from charter_kit.commands.publish import publish  # noqa: E402
+from charter_kit.store.releases import ReleaseRequest, load_releases, write_release  # noqa: E402
 
 START = dt.date(2027, 1, 1)
 

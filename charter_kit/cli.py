@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import CharterError, OutputError
+from charter_kit import __version__
+from charter_kit.errors import CharterError, OutputError
 
 PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
 
@@ -74,8 +74,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | None,
          listed: bool | None, contacts: tuple[str, ...]) -> None:
     """Create a charter project (charter.yml, README, .gitignore) in FOLDER."""
-    from .library import load_library
-    from .scaffold import CONTACT_LABELS, Answers, contact_roles, init_project, selection_for
+    from charter_kit.compose.library import load_library
+    from charter_kit.commands.init import CONTACT_LABELS, Answers, contact_roles, init_project, selection_for
 
     if (folder / "charter.yml").exists():
         raise CharterError(f"{folder / 'charter.yml'}: a charter.yml already exists; nothing was written",
@@ -112,7 +112,7 @@ def modules(ctx: click.Context, profile: Path) -> None:
     """List the modules of the library (with the profile's local modules, if any)."""
     ctx.obj = profile
     if ctx.invoked_subcommand is None:
-        from .catalog import module_table
+        from charter_kit.commands.modules import module_table
 
         click.echo(module_table(_library(profile)))
 
@@ -122,15 +122,15 @@ def modules(ctx: click.Context, profile: Path) -> None:
 @click.pass_obj
 def modules_show(profile: Path, module_id: str) -> None:
     """Show one module: summary, variables, options, clauses and legal basis."""
-    from .catalog import module_details
+    from charter_kit.commands.modules import module_details
 
     click.echo(module_details(_library(profile), module_id))
 
 
 def _library(profile: Path):
-    from .library import load_library
-    from .profile import load_profile
-    from .project import load_library_for
+    from charter_kit.compose.library import load_library
+    from charter_kit.compose.profile import load_profile
+    from charter_kit.compose.pipeline import load_library_for
 
     if profile.exists():
         return load_library_for(load_profile(profile))
@@ -144,9 +144,9 @@ def _library(profile: Path):
               help="Also check this folder of modules (for module authors).")
 def check(profile: Path, modules_dir: Path | None) -> None:
     """Validate the profile and the modules; exit 0 only when the charter renders."""
-    from .catalog import check_report
-    from .library import load_library
-    from .project import load_project
+    from charter_kit.commands.modules import check_report
+    from charter_kit.compose.library import load_library
+    from charter_kit.compose.pipeline import load_project
 
     if modules_dir is not None:
         lib = load_library(modules_dir)
@@ -164,9 +164,9 @@ def check(profile: Path, modules_dir: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
     """Render the charter as Markdown or canonical JSON."""
-    from .charter import to_markdown
-    from .fsutil import atomic_write
-    from .project import load_project
+    from charter_kit.model.charter import to_markdown
+    from charter_kit.fsutil import atomic_write
+    from charter_kit.compose.pipeline import load_project
 
     project = load_project(profile)
     notices(project.notices)
@@ -181,7 +181,7 @@ def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of charter.yml (for editors)."""
-    from .profile import json_schema
+    from charter_kit.compose.profile import json_schema
 
     click.echo(json_schema(), nl=False)
 
@@ -220,7 +220,7 @@ def _on_date(value):
 def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], notes: str | None,
             notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
     """Freeze the current charter as VERSION in releases/VERSION/."""
-    from .releases import ReleaseRequest, create_release
+    from charter_kit.store.releases import ReleaseRequest, create_release
 
     if notes is not None and notes_file is not None:
         raise click.UsageError("give --notes or --notes-file, not both")
@@ -246,7 +246,7 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
 @on_option
 def releases_cmd(profile: Path, on) -> None:
     """List the releases with their dates, status, digest and kind."""
-    from .releases import load_releases, release_table
+    from charter_kit.store.releases import load_releases, release_table
 
     found = load_releases(profile.resolve().parent)
     if not found:
@@ -259,7 +259,7 @@ def releases_cmd(profile: Path, on) -> None:
 @profile_option
 def verify(profile: Path) -> None:
     """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
-    from .releases import verification_report, verify_releases
+    from charter_kit.store.releases import verification_report, verify_releases
 
     results = verify_releases(profile.resolve().parent)
     click.echo(verification_report(results))
@@ -275,7 +275,7 @@ def verify(profile: Path) -> None:
 @on_option
 def publish(profile: Path, out: Path | None, on) -> None:
     """Build the published site: every release, its PDF, its changes and the version selector."""
-    from .publish import publish as publish_site
+    from charter_kit.commands.publish import publish as publish_site
 
     root = profile.resolve().parent
     report = publish_site(root, out if out is not None else root / "public", _on_date(on))
@@ -294,7 +294,7 @@ def publish(profile: Path, out: Path | None, on) -> None:
 @click.option("--no-pdf", is_flag=True, help="Do not build the PDF annex.")
 def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> None:
     """Build the employee site and the PDF annex."""
-    from .build import build
+    from charter_kit.commands.build import build
 
     if no_site and no_pdf:
         raise click.UsageError("--no-site and --no-pdf together leave nothing to build")
@@ -312,7 +312,7 @@ def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> N
 @click.option("--no-pdf", is_flag=True, help="Preview the site only (faster rebuilds).")
 def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
     """Preview the site in a browser; it rebuilds when the profile or a module changes."""
-    from .serve import serve
+    from charter_kit.commands.serve import serve
 
     serve(profile, host=host, port=port, pdf=not no_pdf)
 
@@ -327,9 +327,9 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
 @click.option("--author", help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
 def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None) -> None:
     """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
-    from .diff_render import render_diff
-    from .fsutil import atomic_write
-    from .review import compare
+    from charter_kit.reports.common import render_diff
+    from charter_kit.fsutil import atomic_write
+    from charter_kit.commands.compare import compare
 
     if fmt in ("docx", "pdf") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")

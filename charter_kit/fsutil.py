@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from charter_kit.errors import OutputError
 
 
 def _umask() -> int:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from charter_kit.build import build_charter
+from charter_kit.commands.build import build_charter
 from conftest import ARTIFACTS, launch_chromium
 from test_pdf import example_charter
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from charter_kit import __version__
-from charter_kit import build as build_module
+from charter_kit.commands import build as build_module
 from charter_kit.errors import CharterError, OutputError
-from charter_kit.project import load_project
-from charter_kit.serve import preview, watched_paths
+from charter_kit.compose.pipeline import load_project
+from charter_kit.commands.serve import preview, watched_paths
 from conftest import MINIMAL_PROFILE, SMALL_EXAMPLE, assert_user_error, run, write_tree
 
 PDF = "charte-reseaux-sociaux-projet.pdf"

@@ -7,7 +7,7 @@ import time
 
 import yaml
 
-from charter_kit.charter import Charter
+from charter_kit.model.charter import Charter
 from conftest import MINI_PROFILE, assert_user_error, run, write_tree
 
 
@@ -107,8 +107,8 @@ def test_init_without_input_then_check_lists_contacts(tmp_path, monkeypatch):
 
 
 def test_init_with_prompts_gives_a_profile_that_checks(tmp_path):
-    from charter_kit.library import load_library
-    from charter_kit.scaffold import contact_roles, selection_for
+    from charter_kit.compose.library import load_library
+    from charter_kit.commands.init import contact_roles, selection_for
 
     lib = load_library()
     roles = contact_roles(lib, selection_for(lib, True))

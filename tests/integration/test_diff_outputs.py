@@ -14,15 +14,15 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from charter_kit.charter import Article, Charter, Clause
-from charter_kit.diff import CharterDiff, ReleaseInfo, diff
-from charter_kit.diff_render import french_date, plain, to_html, to_pdf
-from charter_kit.docx import to_docx
-from charter_kit.library import load_library
-from charter_kit.profile import load_profile
-from charter_kit.render import render
-from charter_kit.resolve import resolve
-from charter_kit.project import load_project
+from charter_kit.model.charter import Article, Charter, Clause
+from charter_kit.diff.compare import CharterDiff, ReleaseInfo, diff
+from charter_kit.reports.common import french_date, plain, to_html, to_pdf
+from charter_kit.reports.docx import to_docx
+from charter_kit.compose.library import load_library
+from charter_kit.compose.profile import load_profile
+from charter_kit.compose.render import render
+from charter_kit.compose.resolve import resolve
+from charter_kit.compose.pipeline import load_project
 from conftest import LISTED_EXAMPLE, SMALL_EXAMPLE, launch_chromium, write_tree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

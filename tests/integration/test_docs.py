@@ -27,11 +27,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from charter_kit import docgen
 from charter_kit.cli import cli
-from charter_kit.library import BASIS_KEYS, load_library
-from charter_kit.profile import Profile
+from charter_kit.compose.library import BASIS_KEYS, load_library
+from charter_kit.compose.profile import Profile
 from conftest import ARTIFACTS, ROOT, launch_chromium, write_tree
+
+sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+import reference as docgen  # noqa: E402  (the documentation's hook, loaded by path as mkdocs does)
 
 SITE_PAGES = ("index.html", "demarrage/index.html", "guide-rh/mise-en-ligne/index.html",
               "guide-juridique/opposabilite/index.html", "ecrire-un-module/index.html")

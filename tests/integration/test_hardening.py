@@ -69,7 +69,7 @@ def test_versions_that_are_not_semver_are_refused(store, version):
 
 
 def test_a_writer_failure_leaves_no_release_behind(store):
-    from charter_kit import releases
+    from charter_kit.store import releases
 
     store.write_text(store.read_text().replace("Mastodon", "Bluesky"))
     real_open = open

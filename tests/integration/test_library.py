@@ -8,9 +8,9 @@ import re
 import pytest
 from jinja2 import nodes
 
-from charter_kit.charter import Charter
-from charter_kit.library import load_library
-from charter_kit.render import get_environment
+from charter_kit.model.charter import Charter
+from charter_kit.compose.library import load_library
+from charter_kit.compose.render import get_environment
 from conftest import MINIMAL_PROFILE, run
 
 LIBRARY = load_library()

@@ -24,7 +24,7 @@ def test_the_wheel_carries_the_modules_and_templates_and_finds_them(tmp_path):
                                 str(wheel)], capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-2000:]
     env = {k: v for k, v in os.environ.items() if k != "CHARTER_KIT_LIBRARY"} | {"PYTHONPATH": str(target)}
-    code = ("import charter_kit, charter_kit.library as l; print(charter_kit.__file__); "
+    code = ("import charter_kit, charter_kit.compose.library as l; print(charter_kit.__file__); "
             "print(l.builtin_dir()); print(len(l.load_library().modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

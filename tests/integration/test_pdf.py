@@ -19,9 +19,9 @@ from html.parser import HTMLParser
 import pypdf
 import pytest
 
-from charter_kit import markup
-from charter_kit.charter import Article, Charter, Clause
-from charter_kit.pdf import pdf_filename, render_pdf
+from charter_kit.outputs import markup
+from charter_kit.model.charter import Article, Charter, Clause
+from charter_kit.outputs.pdf import pdf_filename, render_pdf
 from conftest import ARTIFACTS, LISTED_EXAMPLE
 
 LOGO_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="48" viewBox="0 0 160 48">'
@@ -82,7 +82,7 @@ def example_charter() -> Charter:
     profile = LISTED_EXAMPLE / "charter.yml"
     if not profile.exists():
         return sample_charter()
-    from charter_kit.project import load_project
+    from charter_kit.compose.pipeline import load_project
 
     return load_project(profile).charter
 

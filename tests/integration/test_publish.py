@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from charter_kit import publish as publish_module
-from charter_kit.releases import load_releases
+from charter_kit.commands import publish as publish_module
+from charter_kit.store.releases import load_releases
 from conftest import MINI_PROFILE, assert_user_error, launch_chromium, run, write_tree
 from test_release_cli import PROFILE_1_1, make_project, release, snapshot
 

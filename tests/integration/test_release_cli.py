@@ -15,7 +15,7 @@ import pypdf
 import pytest
 import yaml
 
-from charter_kit.charter import Charter
+from charter_kit.model.charter import Charter
 from conftest import MINI_LIBRARY, MINI_PROFILE, assert_user_error, run, write_tree
 
 #: 1.1.0 changes an option, a contact and adds a clause override.

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from charter_kit import markup
+from charter_kit.outputs import markup
 from charter_kit.errors import CharterError, OutputError
-from charter_kit.site import VersionContext, build_site, source_date_epoch
+from charter_kit.outputs.site import VersionContext, build_site, source_date_epoch
 from test_pdf import LOGO_SVG, example_charter, sample_charter
 
 PDF = "charte-reseaux-sociaux-1.0.0.pdf"

@@ -1,4 +1,4 @@
-"""Unit tests of charter_kit.diff: matching by id, word-level operations, causes, kind, renderers' text."""
+"""Unit tests of charter_kit.diff.compare: matching by id, word-level operations, causes, kind, renderers' text."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charter_kit.charter import Article, ChangelogEntry, Charter, Clause
-from charter_kit.diff import (DELETE, EQUAL, INSERT, CharterDiff, ReleaseInfo, describe, diff, new_text, old_text,
+from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
+from charter_kit.diff.compare import (DELETE, EQUAL, INSERT, CharterDiff, ReleaseInfo, describe, diff, new_text, old_text,
                               same_words, tokenize, word_ops)
-from charter_kit.diff_render import (paragraphs, plain, render_diff, segments, to_html, to_json, to_markdown,
+from charter_kit.reports.common import (paragraphs, plain, render_diff, segments, to_html, to_json, to_markdown,
                                      to_text)
 from charter_kit.errors import DiffError
-from charter_kit.library import load_library
-from charter_kit.profile import load_profile
-from charter_kit.render import render
-from charter_kit.resolve import resolve
+from charter_kit.compose.library import load_library
+from charter_kit.compose.profile import load_profile
+from charter_kit.compose.render import render
+from charter_kit.compose.resolve import resolve
 from conftest import write_tree
 
 CONTACTS = {"juridique": {"name": "Direction juridique", "email": "juridique@acme.example", "phone": None},

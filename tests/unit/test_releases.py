@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from charter_kit.charter import Article, Charter, Clause
+from charter_kit.model.charter import Article, Charter, Clause
 from charter_kit.errors import ReleaseError
-from charter_kit.releases import (
+from charter_kit.store.releases import (
     CHARTER_FILE, RELEASE_FILE, Release, ReleaseRequest, check_dates, check_new_version, in_force,
     load_release, load_releases, pdf_digests, release_from_yaml, release_folders, release_table,
     releases_dir, same_text, status, suggest_kind, verify_releases, write_release,

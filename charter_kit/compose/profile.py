@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field, StrictBool, StrictStr
 
-from .errors import Problem, ProfileError
-from .library import EMAIL_RE, ID_RE, NAME_RE, URL_RE
-from .loading import LineMap, load_yaml, validation_problems
+from charter_kit.errors import Problem, ProfileError
+from charter_kit.compose.library import EMAIL_RE, ID_RE, NAME_RE, URL_RE
+from charter_kit.compose.yamlfile import LineMap, load_yaml, validation_problems
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
 MATERIAL_COLORS = (
@@ -237,7 +237,7 @@ class LoadedProfile:
 
     def problem(self, path: tuple, message: str) -> Problem:
         """A problem located at ``path`` in the profile."""
-        from .loading import dotted
+        from charter_kit.compose.yamlfile import dotted
 
         return Problem(self.display, self.lines.line(path), dotted(path) or None, message)
 

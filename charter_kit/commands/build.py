@@ -17,13 +17,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .charter import Charter
-from .errors import CharterError, OutputError
-from .fsutil import atomic_dir, atomic_write
-from .pdf import pdf_filename, render_pdf
-from .project import load_project
-from .site import build_site
+from charter_kit import __version__
+from charter_kit.model.charter import Charter
+from charter_kit.errors import CharterError, OutputError
+from charter_kit.fsutil import atomic_dir, atomic_write
+from charter_kit.outputs.pdf import pdf_filename, render_pdf
+from charter_kit.compose.pipeline import load_project
+from charter_kit.outputs.site import build_site
 
 SITE_DIR = "site"
 CACHE_DIR = ".cache/pdf"

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CharterError
-from .fsutil import atomic_write
-from .library import Library
-from .profile import json_schema
+from charter_kit.errors import CharterError
+from charter_kit.fsutil import atomic_write
+from charter_kit.compose.library import Library
+from charter_kit.compose.profile import json_schema
 
 #: The selection a new project starts from: what most companies need.
 DEFAULT_MODULES = (

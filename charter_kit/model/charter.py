@@ -216,8 +216,8 @@ def link_clauses(text: str, target) -> str:
 
 def to_markdown(charter: Charter) -> str:
     """The whole charter as one Markdown document (``charter render --format md``)."""
-    from .mdtext import md_escape
-    from .render import french_date
+    from charter_kit.escape import md_escape
+    from charter_kit.compose.render import french_date
 
     anchor = lambda cid: "#" + cid.replace(".", "-")  # noqa: E731
     out = [f"# {md_escape(charter.title)}", "",

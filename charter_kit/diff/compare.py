@@ -47,9 +47,9 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
 
-from .charter import Article, ChangelogEntry, Charter, Clause, canonical
-from .errors import DiffError
-from .semver import Version
+from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause, canonical
+from charter_kit.errors import DiffError
+from charter_kit.model.semver import Version
 
 SCHEMA_VERSION = 1
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -971,7 +971,7 @@ def _value_words(value: Any) -> set[str] | None:
 
 def _french_date(iso: str) -> str:
     """An ISO date as the templates print it."""
-    from .render import french_date  # the same wording the templates print
+    from charter_kit.compose.render import french_date  # the same wording the templates print
 
     try:
         return french_date(dt.date.fromisoformat(iso))

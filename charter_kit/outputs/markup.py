@@ -13,8 +13,8 @@ from typing import Any
 
 import markdown
 
-from .charter import Charter
-from .render import french_date
+from charter_kit.model.charter import Charter
+from charter_kit.compose.render import french_date
 
 #: Extensions that give clause Markdown its meaning; the site adds ``toc`` for its permalinks.
 EXTENSIONS = ("attr_list", "tables", "sane_lists")

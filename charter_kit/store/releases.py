@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from . import __version__
-from .charter import Charter
-from .errors import ReleaseError
-from .semver import Version
+from charter_kit import __version__
+from charter_kit.model.charter import Charter
+from charter_kit.errors import ReleaseError
+from charter_kit.model.semver import Version
 
 RELEASES_DIR = "releases"
 CHARTER_FILE = "charter.json"
@@ -90,7 +90,7 @@ class Release:
 
     def info(self):
         """What the diff needs to know of this release (version, date, approvals, notes)."""
-        from .diff import ReleaseInfo
+        from charter_kit.diff.compare import ReleaseInfo
 
         return ReleaseInfo(self.version, self.date, approvals=self.approvals, notes=self.notes)
 
@@ -282,8 +282,8 @@ class Created:
 
 def create_release(profile: Path, request: ReleaseRequest) -> Created:
     """Render the profile, check every refusal, then write ``releases/<version>/`` atomically."""
-    from .profile import load_profile
-    from .project import project_from
+    from charter_kit.compose.profile import load_profile
+    from charter_kit.compose.pipeline import project_from
 
     root = Path(profile).resolve().parent
     existing = load_releases(root)
@@ -362,7 +362,7 @@ def suggest_kind(before: Charter | None, after: Charter) -> str:
     """"substantive" for a first release or a change in words, "editorial" for form only."""
     if before is None:
         return "substantive"
-    from .diff import diff
+    from charter_kit.diff.compare import diff
 
     changes = diff(before, after)
     return "editorial" if changes.is_empty else changes.kind
@@ -376,7 +376,7 @@ def module_versions(charter: Charter) -> dict[str, str]:
 def write_release(root: Path, charter: Charter, request: ReleaseRequest, *, kind: str,
                   previous: Release | None) -> Release:
     """Write charter.json, the PDF and release.yml into ``releases/<version>/``, all or nothing."""
-    from .pdf import pdf_filename, render_pdf
+    from charter_kit.outputs.pdf import pdf_filename, render_pdf
 
     if kind not in KINDS:
         raise ReleaseError(f"kind '{kind}' is not one of {', '.join(KINDS)}")

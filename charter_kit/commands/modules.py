@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import CharterError, did_you_mean
-from .library import Library, Module, ValueSpec
+from charter_kit.errors import CharterError, did_you_mean
+from charter_kit.compose.library import Library, Module, ValueSpec
 
 
 def module_table(library: Library) -> str:

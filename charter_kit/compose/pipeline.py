@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charter import Charter
-from .errors import ProfileError
-from .library import Library, load_library
-from .profile import LoadedProfile, load_profile
-from .render import render
-from .resolve import Selection, resolve
+from charter_kit.model.charter import Charter
+from charter_kit.errors import ProfileError
+from charter_kit.compose.library import Library, load_library
+from charter_kit.compose.profile import LoadedProfile, load_profile
+from charter_kit.compose.render import render
+from charter_kit.compose.resolve import Selection, resolve
 
 
 @dataclass

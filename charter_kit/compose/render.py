@@ -13,13 +13,13 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .charter import Article, ChangelogEntry, Charter, Clause
-from .mdtext import md_escape, normalize_block, sanitize_markdown
-from .errors import RenderError
-from .library import CLAUSE_RE, HEADING_RE, Module
-from .resolve import Selected, Selection
+from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
+from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
+from charter_kit.errors import RenderError
+from charter_kit.compose.library import CLAUSE_RE, HEADING_RE, Module
+from charter_kit.compose.resolve import Selected, Selection
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
 #: Largest string or sequence a template expression may build (guards `"a" * 10**10`).

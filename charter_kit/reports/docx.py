@@ -20,9 +20,9 @@ import docx as python_docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .charter import Article, Charter, Clause
-from .diff import DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op, describe, word_ops
-from .diff_render import (BOLD, CODE, ITALIC, Paragraph, article_heading_ops, article_nature, clause_heading_ops,
+from charter_kit.model.charter import Article, Charter, Clause
+from charter_kit.diff.compare import DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op, describe, word_ops
+from charter_kit.reports.common import (BOLD, CODE, ITALIC, Paragraph, article_heading_ops, article_nature, clause_heading_ops,
                           clause_nature, detailed, french_date, paragraphs, segments)
 
 DEFAULT_AUTHOR = "charter-kit"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem, ProfileError, closest, did_you_mean
-from .library import ID_RE, Library, Module, ValueSpec
-from .profile import LoadedProfile, ModuleEntry
+from charter_kit.errors import Problem, ProfileError, closest, did_you_mean
+from charter_kit.compose.library import ID_RE, Library, Module, ValueSpec
+from charter_kit.compose.profile import LoadedProfile, ModuleEntry
 
 
 @dataclass(frozen=True)

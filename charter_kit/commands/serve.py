@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from .build import SITE_DIR, build_charter
-from .errors import CharterError
-from .project import load_project
+from charter_kit.commands.build import SITE_DIR, build_charter
+from charter_kit.errors import CharterError
+from charter_kit.compose.pipeline import load_project
 
 
 class Rebuilder:
@@ -51,8 +51,8 @@ class Rebuilder:
 
 def watched_paths(profile_path: Path) -> list[Path]:
     """What a preview watches: the profile, its logo, its local modules and the shipped modules."""
-    from .library import builtin_dir
-    from .profile import load_profile
+    from charter_kit.compose.library import builtin_dir
+    from charter_kit.compose.profile import load_profile
 
     profile_path = Path(profile_path)
     paths = [profile_path, builtin_dir()]

@@ -4,7 +4,7 @@ The pages are made from the code and the module library at every docs build (pro
 from the JSON Schema, CLI reference from click, module catalogue from ``modules/``), so they cannot
 drift. ``mkdocs.yml`` loads this file as a hook; mkdocs then imports it by path with its folder
 first on ``sys.path``, so charter-kit's own modules are imported inside functions, once that
-temporary path is gone (``charter_kit/profile.py`` would otherwise shadow the standard ``profile``).
+temporary path is gone (a module named like a standard one would otherwise shadow it).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ COMMAND_TEXT = {
 # -- small Markdown helpers -------------------------------------------------------------------------
 def text(value: Any) -> str:
     """Module or schema text made inert Markdown (no HTML, no table break), on one line."""
-    from charter_kit.mdtext import md_escape
+    from charter_kit.escape import md_escape
 
     return md_escape(value)
 
@@ -413,7 +413,7 @@ _TAG = re.compile(r"\{%-?\s*(if|elif|else|endif)\b(.*?)-?%\}")
 
 def clause_conditions(source: str) -> dict[str, str]:
     """For each clause of a module's source, the Jinja condition it sits in ("" when always present)."""
-    from charter_kit.library import CLAUSE_RE, HEADING_RE
+    from charter_kit.compose.library import CLAUSE_RE, HEADING_RE
 
     stack: list[list[str]] = []  # one frame per open {% if %}: its conditions so far, the last one active
     found: dict[str, str] = {}
@@ -503,8 +503,8 @@ def profile_example(module) -> list[str]:
 
 def module_page(module, library) -> str:
     """The catalogue page of one module: what HR needs to choose and set it."""
-    from charter_kit.library import BASIS_KEYS
-    from charter_kit.scaffold import CONTACT_LABELS
+    from charter_kit.compose.library import BASIS_KEYS
+    from charter_kit.commands.init import CONTACT_LABELS
 
     conditions = clause_conditions(module.texts.get("fr", ""))
     lines = [f"# {text(module.title.get('fr', module.id))}", "", text(module.summary.get("fr", "")), ""]
@@ -601,8 +601,8 @@ def catalogue_nav(library) -> list:
 def reference_pages(library=None) -> dict[str, str]:
     """Every generated Référence page, by path under docs/ (the shipped library unless one is given)."""
     from charter_kit.cli import cli
-    from charter_kit.library import load_library
-    from charter_kit.profile import Profile
+    from charter_kit.compose.library import load_library
+    from charter_kit.compose.profile import Profile
 
     library = library if library is not None else load_library()
     # model_json_schema keeps the fields in the order of the model, the order of a charter.yml.
@@ -636,7 +636,7 @@ def on_files(files, config):
     from mkdocs.structure.files import File
 
     from charter_kit.errors import CharterError
-    from charter_kit.library import load_library
+    from charter_kit.compose.library import load_library
 
     try:
         library = load_library()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .charter import Charter
-from .diff import CharterDiff, ReleaseInfo, diff
-from .errors import DiffError
-from .releases import check_integrity, find_release, load_releases
+from charter_kit.model.charter import Charter
+from charter_kit.diff.compare import CharterDiff, ReleaseInfo, diff
+from charter_kit.errors import DiffError
+from charter_kit.store.releases import check_integrity, find_release, load_releases
 
 DRAFT = "draft"
 LATEST = "latest"
@@ -16,7 +16,7 @@ LATEST = "latest"
 def charter_at(ref: str, profile: Path) -> tuple[Charter, ReleaseInfo | None]:
     """The charter named by ``ref`` and what its release says about it (None for the draft)."""
     if ref == DRAFT:
-        from .project import load_project
+        from charter_kit.compose.pipeline import load_project
 
         return load_project(profile).charter, None
     releases = load_releases(profile.resolve().parent)

@@ -12,7 +12,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from .errors import Problem, did_you_mean
+from charter_kit.errors import Problem, did_you_mean
 
 Path_ = tuple[Any, ...]
 
@@ -164,7 +164,7 @@ dotted = _dotted
 def raise_problem(display: str, line: int | None, key: str | None, message: str,
                   *, hint: str | None = None, error: type | None = None):
     """Raise a one-problem error (a ProfileError unless ``error`` says otherwise)."""
-    from .errors import ProfileError
+    from charter_kit.errors import ProfileError
 
     raise (error or ProfileError)([Problem(display, line, key, message)], hint=hint)
 

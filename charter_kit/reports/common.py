@@ -17,10 +17,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .charter import Charter, link_clauses
-from .diff import (DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, MetaChange,
+from charter_kit.model.charter import Charter, link_clauses
+from charter_kit.diff.compare import (DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, MetaChange,
                    Op, Side, changed, describe, new_text, old_text, word_ops)
-from .errors import DiffError, did_you_mean
+from charter_kit.errors import DiffError, did_you_mean
 
 BOLD, ITALIC, CODE = 1, 2, 4
 
@@ -229,7 +229,7 @@ def _mark(breaks: list[str]) -> str:
 # -- French wording --------------------------------------------------------------------------------
 def french_date(value: str | None) -> str:
     """An ISO date as French readers write it, or the text as it is when it is not a date."""
-    from .render import french_date as _french
+    from charter_kit.compose.render import french_date as _french
 
     if not value:
         return ""
@@ -303,7 +303,7 @@ def summary_sentence(d: CharterDiff) -> str:
               for k, label in (("articles_added", "ajouté"), ("articles_removed", "supprimé")) if counts[k]]
     if not parts:
         parts = ["aucun changement de clause"]
-    from .render import french_list
+    from charter_kit.compose.render import french_list
 
     sentence = french_list(parts) + "."
     return sentence[0].upper() + sentence[1:]
@@ -430,7 +430,7 @@ def _text_segment(seg: Segment, paint, color: bool) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 def to_html(d: CharterDiff) -> str:
     """A standalone HTML redline: summary table, then each change struck in red or inserted in green."""
-    from .render import get_environment
+    from charter_kit.compose.render import get_environment
 
     return get_environment().get_template("diff/redline.html").render(view=html_view(d))
 
@@ -615,7 +615,7 @@ def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: 
     if fmt == "docx":
         if new is None:
             raise ValueError("the docx format needs the new charter")
-        from .docx import to_docx
+        from charter_kit.reports.docx import to_docx
 
         return to_docx(d, new, author=author)
     raise DiffError(f"unknown diff format '{fmt}'." + did_you_mean(fmt, FORMATS),

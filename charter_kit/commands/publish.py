@@ -36,11 +36,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .charter import canonical
-from .errors import OutputError, ReleaseError
-from .fsutil import atomic_dir
-from .releases import (Release, check_integrity, in_force, load_releases, releases_dir, status,
+from charter_kit import __version__
+from charter_kit.model.charter import canonical
+from charter_kit.errors import OutputError, ReleaseError
+from charter_kit.fsutil import atomic_dir
+from charter_kit.store.releases import (Release, check_integrity, in_force, load_releases, releases_dir, status,
                        with_previous)
 
 MARKER = ".charter-publish.json"
@@ -91,7 +91,7 @@ def versions_json(releases: Sequence[Release], on: dt.date) -> str:
 
 def redirect_page(target: str) -> str:
     """A page that sends the browser to ``target`` (a relative URL), with a link as fallback."""
-    from .render import get_environment
+    from charter_kit.compose.render import get_environment
 
     return get_environment().get_template("redirect.html").render(target=target)
 
@@ -156,7 +156,7 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
 
 def build_version(item: VersionPlan, target: Path) -> None:
     """Render one release's site from its frozen charter, with its banner, PDF and changes."""
-    from .site import VersionContext, build_site
+    from charter_kit.outputs.site import VersionContext, build_site
 
     charter = item.release.load_charter()
     context = VersionContext(status=item.status, current=None,
@@ -170,9 +170,9 @@ def changes_markdown(release: Release, previous: Release | None, charter) -> str
     """The "Modifications" page: what changed since the previous release, and why."""
     if previous is None:
         return FIRST_VERSION_CHANGES
-    from .diff import diff
-    from .diff_render import to_markdown
-    from .site import ARTICLES, clause_link
+    from charter_kit.diff.compare import diff
+    from charter_kit.reports.common import to_markdown
+    from charter_kit.outputs.site import ARTICLES, clause_link
 
     changes = diff(previous.load_charter(), charter, a_meta=previous.info(), b_meta=release.info())
     return to_markdown(changes, link=lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}")

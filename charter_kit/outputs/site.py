@@ -21,14 +21,14 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from . import markup
-from .charter import Article, Charter, link_clauses
-from .errors import CharterError, OutputError
-from .mdtext import md_escape
-from .render import get_environment
+from charter_kit.outputs import markup
+from charter_kit.model.charter import Article, Charter, link_clauses
+from charter_kit.errors import CharterError, OutputError
+from charter_kit.escape import md_escape
+from charter_kit.compose.render import get_environment
 
-OVERRIDES = Path(__file__).parent / "templates" / "site" / "overrides"
-STYLESHEET = Path(__file__).parent / "templates" / "site" / "charte.css"
+OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "site" / "charte.css"
 ARTICLES = "articles"
 BANNERS = {
     "archivée": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 
-from .errors import ModuleError, Problem, did_you_mean
-from .loading import LineMap, load_yaml, read_text, validation_problems
-from .semver import Version
+from charter_kit.errors import ModuleError, Problem, did_you_mean
+from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text, validation_problems
+from charter_kit.model.semver import Version
 
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -35,7 +35,7 @@ def builtin_dir() -> Path:
     """
     if os.environ.get("CHARTER_KIT_LIBRARY"):
         return Path(os.environ["CHARTER_KIT_LIBRARY"])
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     installed = here / "_modules"
     return installed if installed.is_dir() else here.parent / "modules"
 

@@ -1,0 +1,1 @@
+"""The adoption procedure: milestones per jurisdiction and status, earliest lawful effective date, the adoption pack."""

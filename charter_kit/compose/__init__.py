@@ -1,0 +1,1 @@
+"""charter.yml + modules/ -> Charter: YAML loading, profile, library, clauses, resolution, rendering."""

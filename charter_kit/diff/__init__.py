@@ -1,0 +1,1 @@
+"""Charter x Charter -> CharterDiff: word changes, clause matching, causes."""

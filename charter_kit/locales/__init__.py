@@ -1,0 +1,1 @@
+"""Words and formats per language (French first): dates, lists, labels, page sentences."""

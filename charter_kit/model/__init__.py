@@ -1,0 +1,1 @@
+"""Pure data, no I/O, no French: the Charter, releases, versions, vocabulary."""

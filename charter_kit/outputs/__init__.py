@@ -1,0 +1,1 @@
+"""Charter -> files: the employee site, the PDF annex, Markdown."""

@@ -1,0 +1,1 @@
+"""CharterDiff -> text, HTML, Markdown, JSON, PDF and DOCX reports."""

@@ -1,0 +1,1 @@
+"""releases/ on disk: the only writer of releases, and their verification."""
