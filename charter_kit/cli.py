@@ -10,6 +10,7 @@ import click
 
 from charter_kit import __version__
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.model.vocabulary import JURISDICTIONS
 
 PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
 
@@ -68,14 +69,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--no-input", is_flag=True, help="Ask nothing; use the options and defaults.")
 @click.option("--company", help="Company name.")
-@click.option("--jurisdiction", type=click.Choice(["fr", "ch", "be", "lu", "qc"]), help="Applicable law.")
+@click.option("--jurisdiction", type=click.Choice(JURISDICTIONS), help="Applicable law.")
 @click.option("--listed/--not-listed", default=None, help="Whether the company's shares are listed.")
 @click.option("--contact", "contacts", multiple=True, metavar="ROLE=EMAIL", help="A contact (repeatable).")
 def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | None,
          listed: bool | None, contacts: tuple[str, ...]) -> None:
     """Create a charter project (charter.yml, README, .gitignore) in FOLDER."""
     from charter_kit.compose.library import load_library
-    from charter_kit.commands.init import CONTACT_LABELS, Answers, contact_roles, init_project, selection_for
+    from charter_kit.locales import fr
+    from charter_kit.commands.init import Answers, contact_roles, init_project, selection_for
 
     if (folder / "charter.yml").exists():
         raise CharterError(f"{folder / 'charter.yml'}: a charter.yml already exists; nothing was written",
@@ -89,13 +91,13 @@ def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | 
         given[role.strip()] = email.strip()
     name = company or (folder.resolve().name if no_input else click.prompt("Nom de l'entreprise"))
     jur = jurisdiction or ("fr" if no_input else click.prompt(
-        "Droit applicable", type=click.Choice(["fr", "ch", "be", "lu", "qc"]), default="fr"))
+        "Droit applicable", type=click.Choice(JURISDICTIONS), default="fr"))
     is_listed = listed if listed is not None else (False if no_input else click.confirm(
         "Les actions de l'entreprise sont-elles cotées ?", default=False))
     if not no_input:
         for role in contact_roles(library, selection_for(library, is_listed)):
             if role not in given:
-                given[role] = click.prompt(f"E-mail : {CONTACT_LABELS.get(role, role)} ({role})",
+                given[role] = click.prompt(f"E-mail : {fr.role(role)} ({role})",
                                            default="", show_default=False).strip()
     answers = Answers(name, jur, is_listed, {k: v for k, v in given.items() if v})
     written = init_project(folder, answers, library)
@@ -164,7 +166,7 @@ def check(profile: Path, modules_dir: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
     """Render the charter as Markdown or canonical JSON."""
-    from charter_kit.model.charter import to_markdown
+    from charter_kit.outputs.markdown import to_markdown
     from charter_kit.fsutil import atomic_write
     from charter_kit.compose.pipeline import load_project
 

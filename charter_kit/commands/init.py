@@ -8,6 +8,7 @@ from pathlib import Path
 
 from charter_kit.errors import CharterError
 from charter_kit.fsutil import atomic_write
+from charter_kit.locales import fr
 from charter_kit.compose.library import Library
 from charter_kit.compose.profile import json_schema
 
@@ -17,13 +18,6 @@ DEFAULT_MODULES = (
     "donnees-personnelles", "usage-personnel", "comptes-officiels", "porte-parole", "crise",
     "sanctions", "gouvernance",
 )
-CONTACT_LABELS = {
-    "communication": "Direction de la communication", "juridique": "Direction juridique",
-    "rh": "Ressources humaines", "dpo": "Délégué à la protection des données",
-    "securite": "Sécurité informatique", "conformite": "Conformité (déontologue)",
-    "investisseurs": "Relations investisseurs", "crise": "Cellule de crise",
-    "referent_harcelement": "Référent harcèlement",
-}
 
 
 @dataclass
@@ -80,7 +74,7 @@ def profile_text(answers: Answers, library: Library) -> str:
     ]
     for role in contact_roles(library, modules):
         email = answers.contacts.get(role)
-        label = CONTACT_LABELS.get(role, role)
+        label = fr.role(role)
         if email:
             lines += [f"  {role}:", f"    name: {_q(label)}", f"    email: {_q(email)}"]
         else:

@@ -91,7 +91,7 @@ def versions_json(releases: Sequence[Release], on: dt.date) -> str:
 
 def redirect_page(target: str) -> str:
     """A page that sends the browser to ``target`` (a relative URL), with a link as fallback."""
-    from charter_kit.compose.render import get_environment
+    from charter_kit.templating import get_environment
 
     return get_environment().get_template("redirect.html").render(target=target)
 
@@ -137,7 +137,7 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     plans = plan(releases, on)
     landing = landing_release(releases, on)
     built, reused = [], []
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, point="publish") as tmp:
         os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
         for item in plans:
             old = out / item.release.version

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,19 +11,13 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 
+from charter_kit.model.vocabulary import (BASIS_KEYS, EMAIL_RE, EU_JURISDICTIONS, ID_RE, JURISDICTIONS, NAME_RE,
+                                          URL_RE, Jurisdiction)
+from charter_kit.compose.clauses import key_problem, scan
 from charter_kit.errors import ModuleError, Problem, did_you_mean
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text, validation_problems
 from charter_kit.model.semver import Version
 
-ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-HEADING_RE = re.compile(r"^##(?!#)[ \t]*(?P<rest>.*?)[ \t]*$")
-CLAUSE_RE = re.compile(r"^(?P<title>.*?)\s*\{#(?P<id>[^}\s]*)\}$")
-JURISDICTIONS = ("fr", "ch", "be", "lu", "qc")
-BASIS_KEYS = (*JURISDICTIONS, "eu")
-VALUE_TYPES = ("string", "text", "email", "url", "date", "int", "bool", "list", "choice")
-EMAIL_RE = re.compile(r"^[^@\s<>()\[\]\\,;:\"'`]+@[^@\s<>()\[\]\\,;:\"'`]+\.[^@\s<>()\[\]\\,;:\"'`]+$")
-URL_RE = re.compile(r"^https?://[^\s<>()\[\]\\\"'`{}|^]+$")
 MISSING: Any = object()
 
 
@@ -86,11 +79,11 @@ class ModuleModel(_Strict):
     order: int
     requires: list[str] = []
     conflicts: list[str] = []
-    jurisdictions: list[Literal["fr", "ch", "be", "lu", "qc"]] = list(JURISDICTIONS)
+    jurisdictions: list[Jurisdiction] = list(JURISDICTIONS)
     contacts: list[str] = []
     variables: dict[str, ValueSpecModel] = {}
     options: dict[str, ValueSpecModel] = {}
-    legal_basis: dict[Literal["fr", "ch", "be", "lu", "qc", "eu"], list[str]] = {}
+    legal_basis: dict[Literal[BASIS_KEYS], list[str]] = {}
     changelog: list[ChangelogModel] = []
 
 
@@ -174,6 +167,8 @@ class ClauseSpec:
     key: str
     title: str
     line: int
+    nature: str | None = None
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,7 +204,7 @@ class Module:
     def basis_for(self, jurisdiction: str) -> tuple[str, ...]:
         """References shown for a charter under ``jurisdiction`` (EU law for EU members)."""
         refs = list(self.legal_basis.get(jurisdiction, ()))
-        if jurisdiction in ("fr", "be", "lu"):
+        if jurisdiction in EU_JURISDICTIONS:
             refs += self.legal_basis.get("eu", ())
         return tuple(refs)
 
@@ -394,29 +389,23 @@ def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Pro
     clauses: list[ClauseSpec] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    fence = False
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        if fence:
+    for n, _line, heading, is_heading in scan(text):
+        if not is_heading:
             continue
-        heading = HEADING_RE.match(line)
-        if not heading:
-            continue
-        m = CLAUSE_RE.match(heading.group("rest"))
-        if not m or not m.group("title"):
+        if heading is None or not heading.title:
             problems.append(Problem(display, n, None,
                                     "a '## ' heading needs a title and a clause id, e.g. "
-                                    "'## Déclarer votre lien {#declarer-lien}'"))
+                                    "'## Déclarer votre lien {#declarer-lien .regle}'"))
             continue
-        key = m.group("id")
-        if not ID_RE.match(key):
-            problems.append(Problem(display, n, None, f"clause id '{key}' must use lowercase letters, digits and hyphens"))
+        problems += [Problem(display, n, None, p) for p in heading.problems]
+        key = heading.key
+        if key_problem(key):
+            problems.append(Problem(display, n, None, key_problem(key)))
         elif key in seen:
             problems.append(Problem(display, n, None, f"duplicate clause id '{key}' (first on line {seen[key]})"))
         else:
             seen[key] = n
-            clauses.append(ClauseSpec(key, m.group("title"), n))
+            clauses.append(ClauseSpec(key, heading.title, n, heading.nature, heading.audience))
     return clauses, problems
 
 

@@ -12,7 +12,7 @@ import pydantic
 from pydantic import Field, StrictBool, StrictStr
 
 from charter_kit.errors import Problem, ProfileError
-from charter_kit.compose.library import EMAIL_RE, ID_RE, NAME_RE, URL_RE
+from charter_kit.model.vocabulary import EMAIL_RE, ID_RE, NAME_RE, URL_RE, Jurisdiction, Status
 from charter_kit.compose.yamlfile import LineMap, load_yaml, validation_problems
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
@@ -60,9 +60,9 @@ class CharterSettings(_Model):
     """Title shown on the site, the PDF cover and in every header."""
     language: Literal["fr"] = "fr"
     """Language of the charter text (modules are written in French)."""
-    jurisdiction: Literal["fr", "ch", "be", "lu", "qc"] = "fr"
+    jurisdiction: Jurisdiction = "fr"
     """Country whose law applies: fr, ch, be, lu or qc."""
-    status: Literal["annexe-reglement-interieur", "note-de-service", "guide"] = "annexe-reglement-interieur"
+    status: Status = "annexe-reglement-interieur"
     """Legal status: annexe-reglement-interieur, note-de-service or guide (no sanctions on its own)."""
     effective_date: dt.date | None = None
     """Date from which the draft applies (a release sets its own)."""
@@ -275,4 +275,4 @@ def json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-__all__ = ["Profile", "LoadedProfile", "load_profile", "json_schema", "ID_RE"]
+__all__ = ["Profile", "LoadedProfile", "load_profile", "json_schema"]

@@ -1,4 +1,4 @@
-"""The one Jinja environment of charter-kit, and rendering a Selection into a Charter."""
+"""Rendering a Selection into a Charter: each module's text through the one Jinja environment."""
 
 from __future__ import annotations
 
@@ -6,111 +6,24 @@ import base64
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from charter_kit.templating import RefLink, get_environment
+
 from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
 from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import RenderError
-from charter_kit.compose.library import CLAUSE_RE, HEADING_RE, Module
+from charter_kit.compose.clauses import Heading, scan
+from charter_kit.compose.library import Module
 from charter_kit.compose.resolve import Selected, Selection
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-#: Largest string or sequence a template expression may build (guards `"a" * 10**10`).
-MAX_OPERAND = 1_000_000
 _REF_TOKEN = "\x00ref:{}\x00"
 _REF_RE = re.compile(r"\x00ref:([^\x00]+)\x00")
-
-
-def french_date(value: dt.date | str) -> str:
-    """A date as French readers write it: "1er mars 2026"."""
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
-
-
-def french_list(items: Any) -> str:
-    """Join items the French way: "a, b et c"."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
-
-
-def _display(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, dt.date):
-        return french_date(value)
-    if isinstance(value, (list, tuple)):
-        return french_list(_display(v) for v in value)
-    return value
-
-
-@jinja2.pass_eval_context
-def _finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
-    # HTML templates are autoescaped by markupsafe; module text is Markdown and needs our escape.
-    if isinstance(value, RefLink):
-        return str(value)
-    value = _display(value)
-    if eval_ctx.autoescape:
-        return value
-    return md_escape(value)
-
-
-class RefLink(str):
-    """A cross-reference produced by ``ref()``: trusted Markdown, not escaped."""
-
-
-class _Sandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        # The sandbox stops attribute tricks; this stops templates from exhausting memory.
-        if operator == "**" and isinstance(right, int) and right > 64:
-            raise jinja2.sandbox.SecurityError("exponent too large")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OPERAND:
-                    raise jinja2.sandbox.SecurityError("result too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def environment() -> SandboxedEnvironment:
-    """The one Jinja environment: sandboxed, strict, Markdown-escaping module text and
-    HTML-escaping the package's templates."""
-    env = _Sandbox(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
-        finalize=_finalize,
-        # Clause headings end with "{#id}": only "{# " (with a space) opens a Jinja comment.
-        comment_start_string="{# ",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict: nothing to reach for
-    env.filters["liste"] = french_list
-    env.filters["date_fr"] = french_date
-    return env
-
-
-_ENV: SandboxedEnvironment | None = None
-
-
-def get_environment() -> SandboxedEnvironment:
-    """The shared environment, created on first use."""
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()
-    return _ENV
 
 
 # -- the context ------------------------------------------------------------------------------------
@@ -194,16 +107,16 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     articles = []
     for n, (sel, intro, parts) in enumerate(drafts, start=1):
         clauses = []
-        for key, title, body in parts:
-            cid = f"{sel.module.id}.{key}"
+        for heading, body in parts:
+            cid, title = f"{sel.module.id}.{heading.key}", heading.title
             ov = profile.overrides.get(cid)
             if ov is not None and ov.remove:
                 continue
             if ov is not None:
                 title = md_escape(ov.title) if ov.title else title
                 body = sanitize_markdown(ov.text) if ov.text else body
-            clauses.append(Clause(id=cid, number=f"{n}.{len(clauses) + 1}", title=title,
-                                  text=body, overridden=ov is not None))
+            clauses.append(Clause(id=cid, number=f"{n}.{len(clauses) + 1}", title=title, text=body,
+                                  overridden=ov is not None, nature=heading.nature, audience=heading.audience))
         articles.append(_article(sel, n, lang, intro, clauses, profile.charter.jurisdiction))
     articles = _resolve_refs(articles)
     return Charter(
@@ -253,7 +166,7 @@ def _resolve_refs(articles: list[Article]) -> list[Article]:
 
     out = []
     for a in articles:
-        clauses = tuple(Clause(c.id, c.number, sub(c.title, c.id), sub(c.text, c.id), c.overridden) for c in a.clauses)
+        clauses = tuple(replace(c, title=sub(c.title, c.id), text=sub(c.text, c.id)) for c in a.clauses)
         out.append(Article(**{**a.__dict__, "intro": sub(a.intro, a.id), "clauses": clauses}))
     return out
 
@@ -300,23 +213,18 @@ def _line(exc: BaseException, path: Path) -> str:
     return str(lines[-1]) if lines else "?"
 
 
-def split_clauses(text: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """Split rendered module Markdown into its introduction and ``(key, title, body)`` clauses."""
+def split_clauses(text: str) -> tuple[str, list[tuple[Heading, str]]]:
+    """Split rendered module Markdown into its introduction and ``(heading, body)`` clauses."""
     intro: list[str] = []
-    clauses: list[tuple[str, str, list[str]]] = []
-    fence = False
-    for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        heading = None if fence else HEADING_RE.match(line)
-        m = CLAUSE_RE.match(heading.group("rest")) if heading else None
-        if m:
-            clauses.append((m.group("id"), m.group("title").strip(), []))
+    clauses: list[tuple[Heading, list[str]]] = []
+    for _n, line, heading, _is_heading in scan(text):
+        if heading:
+            clauses.append((heading, []))
         elif clauses:
-            clauses[-1][2].append(line)
+            clauses[-1][1].append(line)
         else:
             intro.append(line)
-    return normalize_block("\n".join(intro)), [(k, t, normalize_block("\n".join(b))) for k, t, b in clauses]
+    return normalize_block("\n".join(intro)), [(h, normalize_block("\n".join(b))) for h, b in clauses]
 
 
 def _logo(selection: Selection) -> dict[str, str] | None:

@@ -971,7 +971,7 @@ def _value_words(value: Any) -> set[str] | None:
 
 def _french_date(iso: str) -> str:
     """An ISO date as the templates print it."""
-    from charter_kit.compose.render import french_date  # the same wording the templates print
+    from charter_kit.locales.fr import date as french_date  # the same wording the templates print
 
     try:
         return french_date(dt.date.fromisoformat(iso))

@@ -12,8 +12,9 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from charter_kit.model.vocabulary import CLAUSE_LINK_RE
+
 SCHEMA_VERSION = 1
-EU_JURISDICTIONS = ("fr", "be", "lu")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Clause:
     title: str
     text: str
     overridden: bool = False
+    nature: str | None = None
+    """"regle", "procedure" or "information" (vocabulary.NATURES); None in charters released before natures."""
+    audience: tuple[str, ...] = ()
+    """Who the clause is addressed to (vocabulary.AUDIENCES); empty for everyone."""
 
     @property
     def key(self) -> str:
@@ -67,11 +72,6 @@ class Article:
     options: dict[str, Any] = field(default_factory=dict)
     contacts: tuple[str, ...] = ()
     changelog: tuple[ChangelogEntry, ...] = ()
-
-    @property
-    def slug(self) -> str:
-        """The article's file-name-safe identifier (its module id)."""
-        return self.id
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,13 @@ class Charter:
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-ready dict with a schema number."""
         data = asdict(self)
+        for article in data["articles"]:
+            for clause in article["clauses"]:
+                # Fields added after the first releases are left out while unset, so that a
+                # release written before them keeps its canonical form, hence its digest.
+                for key, unset in _LATER_CLAUSE_FIELDS.items():
+                    if clause[key] == unset:
+                        del clause[key]
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -198,9 +205,19 @@ def _only(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+#: Clause fields added after schema 1 was first released, and their value when unset.
+_LATER_CLAUSE_FIELDS: dict[str, Any] = {"nature": None, "audience": ()}
+
+
+def _clause(data: dict[str, Any]) -> Clause:
+    data = dict(data)
+    data["audience"] = tuple(data.get("audience", ()))
+    return Clause(**_only(Clause, data))
+
+
 def _article(data: dict[str, Any]) -> Article:
     data = dict(data)
-    clauses = tuple(Clause(**_only(Clause, c)) for c in data.pop("clauses"))
+    clauses = tuple(_clause(c) for c in data.pop("clauses"))
     changelog = tuple(ChangelogEntry(**_only(ChangelogEntry, e)) for e in data.pop("changelog", ()))
     data["legal_basis"] = tuple(data.get("legal_basis", ()))
     data["contacts"] = tuple(data.get("contacts", ()))
@@ -208,27 +225,5 @@ def _article(data: dict[str, Any]) -> Article:
 
 
 def link_clauses(text: str, target) -> str:
-    """Rewrite cross-references ``(clause:<id>)`` with ``target(id)`` (a URL for each output)."""
-    import re
-
-    return re.sub(r"\(clause:([a-z0-9.-]+)\)", lambda m: f"({target(m.group(1))})", text)
-
-
-def to_markdown(charter: Charter) -> str:
-    """The whole charter as one Markdown document (``charter render --format md``)."""
-    from charter_kit.escape import md_escape
-    from charter_kit.compose.render import french_date
-
-    anchor = lambda cid: "#" + cid.replace(".", "-")  # noqa: E731
-    out = [f"# {md_escape(charter.title)}", "",
-           f"{md_escape(charter.company['legal_name'])} · version {charter.display_version}"
-           + (f" · en vigueur le {french_date(charter.effective_date)}" if charter.effective_date else ""), ""]
-    for a in charter.articles:
-        out += [f"## Article {a.number}. {a.title} {{#{a.id}}}", ""]
-        if a.intro:
-            out += [link_clauses(a.intro, anchor), ""]
-        for c in a.clauses:
-            out += [f"### {c.number} {c.title} {{{anchor(c.id)}}}", "", link_clauses(c.text, anchor), ""]
-        if a.legal_basis:
-            out += ["*Références : " + " ; ".join(a.legal_basis) + "*", ""]
-    return "\n".join(out).rstrip("\n") + "\n"
+    """Rewrite cross-references ``[…](clause:<id>)`` with ``target(id)`` (a URL for each output)."""
+    return CLAUSE_LINK_RE.sub(lambda m: f"[{m.group(1)}]({target(m.group(2))})", text)

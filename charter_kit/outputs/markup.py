@@ -14,22 +14,11 @@ from typing import Any
 import markdown
 
 from charter_kit.model.charter import Charter
-from charter_kit.compose.render import french_date
+from charter_kit.locales import fr
 
 #: Extensions that give clause Markdown its meaning; the site adds ``toc`` for its permalinks.
 EXTENSIONS = ("attr_list", "tables", "sane_lists")
 
-STATUS_LABELS = {
-    "annexe-reglement-interieur": "Annexe au règlement intérieur",
-    "note-de-service": "Note de service",
-    "guide": "Guide de bonnes pratiques",
-}
-ROLE_LABELS = {
-    "communication": "Communication", "juridique": "Juridique", "rh": "Ressources humaines",
-    "dpo": "Protection des données (DPO)", "securite": "Sécurité informatique",
-    "conformite": "Conformité et déontologie", "investisseurs": "Relations investisseurs",
-    "crise": "Cellule de crise", "referent_harcelement": "Référent harcèlement",
-}
 LOGO_SUFFIXES = {"image/svg+xml": ".svg", "image/png": ".png", "image/jpeg": ".jpg"}
 
 #: Material for MkDocs' primary colours, so the PDF wears the same colour as the site.
@@ -62,17 +51,17 @@ def inline_html(text: str) -> str:
 # -- labels -----------------------------------------------------------------------------------
 def status_label(charter: Charter) -> str:
     """The charter's legal status as readers see it."""
-    return STATUS_LABELS.get(charter.status, charter.status)
+    return fr.STATUS.get(charter.status, charter.status)
 
 
 def role_label(role: str) -> str:
     """A contact role as readers see it ("Protection des données (DPO)")."""
-    return ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
+    return fr.role(role)
 
 
 def effective_label(charter: Charter) -> str:
     """"1er mars 2026", or a sentence saying the date is not fixed yet."""
-    return french_date(charter.effective_date) if charter.effective_date else "date à fixer"
+    return fr.date(charter.effective_date) if charter.effective_date else "date à fixer"
 
 
 def version_label(charter: Charter) -> str:

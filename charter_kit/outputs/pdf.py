@@ -17,7 +17,7 @@ from markupsafe import Markup
 from charter_kit.outputs import markup
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import CharterError
-from charter_kit.compose.render import get_environment
+from charter_kit.templating import get_environment
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "charte.css"
 VARIANTS = ("pdf/a-3b", "pdf/ua-1")

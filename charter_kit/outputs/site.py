@@ -25,7 +25,7 @@ from charter_kit.outputs import markup
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.escape import md_escape
-from charter_kit.compose.render import get_environment
+from charter_kit.templating import get_environment
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "site" / "charte.css"

@@ -229,7 +229,7 @@ def _mark(breaks: list[str]) -> str:
 # -- French wording --------------------------------------------------------------------------------
 def french_date(value: str | None) -> str:
     """An ISO date as French readers write it, or the text as it is when it is not a date."""
-    from charter_kit.compose.render import french_date as _french
+    from charter_kit.locales.fr import date as _french
 
     if not value:
         return ""
@@ -303,7 +303,7 @@ def summary_sentence(d: CharterDiff) -> str:
               for k, label in (("articles_added", "ajouté"), ("articles_removed", "supprimé")) if counts[k]]
     if not parts:
         parts = ["aucun changement de clause"]
-    from charter_kit.compose.render import french_list
+    from charter_kit.locales.fr import join as french_list
 
     sentence = french_list(parts) + "."
     return sentence[0].upper() + sentence[1:]
@@ -430,7 +430,7 @@ def _text_segment(seg: Segment, paint, color: bool) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 def to_html(d: CharterDiff) -> str:
     """A standalone HTML redline: summary table, then each change struck in red or inserted in green."""
-    from charter_kit.compose.render import get_environment
+    from charter_kit.templating import get_environment
 
     return get_environment().get_template("diff/redline.html").render(view=html_view(d))
 

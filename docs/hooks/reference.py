@@ -20,10 +20,6 @@ CATALOGUE_INDEX = f"{CATALOGUE}/index.md"
 PROFILE_PAGE = f"{REFERENCE}/profil.md"
 CLI_PAGE = f"{REFERENCE}/cli.md"
 
-JURISDICTION_NAMES = {
-    "fr": "France", "ch": "Suisse", "be": "Belgique", "lu": "Luxembourg", "qc": "Québec",
-    "eu": "Union européenne",
-}
 TYPE_NAMES = {
     "string": "texte court", "text": "texte long", "email": "adresse e-mail", "url": "adresse web",
     "date": "date (AAAA-MM-JJ)", "int": "nombre entier", "bool": "oui ou non (`true` / `false`)",
@@ -413,18 +409,13 @@ _TAG = re.compile(r"\{%-?\s*(if|elif|else|endif)\b(.*?)-?%\}")
 
 def clause_conditions(source: str) -> dict[str, str]:
     """For each clause of a module's source, the Jinja condition it sits in ("" when always present)."""
-    from charter_kit.compose.library import CLAUSE_RE, HEADING_RE
+    from charter_kit.compose.clauses import scan
 
     stack: list[list[str]] = []  # one frame per open {% if %}: its conditions so far, the last one active
     found: dict[str, str] = {}
-    fence = False
-    for line in source.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        heading = None if fence else HEADING_RE.match(line)
-        clause = CLAUSE_RE.match(heading.group("rest")) if heading else None
-        if clause:
-            found[clause.group("id")] = " et ".join(_active(frame) for frame in stack)
+    for _n, line, heading, _is_heading in scan(source):
+        if heading:
+            found[heading.key] = " et ".join(_active(frame) for frame in stack)
         for tag, rest in _TAG.findall(line):
             _apply_tag(stack, tag, rest.strip())
     return found
@@ -503,8 +494,8 @@ def profile_example(module) -> list[str]:
 
 def module_page(module, library) -> str:
     """The catalogue page of one module: what HR needs to choose and set it."""
-    from charter_kit.compose.library import BASIS_KEYS
-    from charter_kit.commands.init import CONTACT_LABELS
+    from charter_kit.model.vocabulary import BASIS_KEYS
+    from charter_kit.locales import fr
 
     conditions = clause_conditions(module.texts.get("fr", ""))
     lines = [f"# {text(module.title.get('fr', module.id))}", "", text(module.summary.get("fr", "")), ""]
@@ -514,7 +505,7 @@ def module_page(module, library) -> str:
         f"- **Position dans la charte** : {code(module.order)}",
         f"- **Requiert** : {_module_links(module.requires, library) or 'aucun module'}",
         f"- **Incompatible avec** : {_module_links(module.conflicts, library) or 'aucun module'}",
-        "- **Droits applicables** : " + ", ".join(JURISDICTION_NAMES.get(j, j) for j in module.jurisdictions),
+        "- **Droits applicables** : " + ", ".join(fr.JURISDICTION.get(j, j) for j in module.jurisdictions),
     ]
     lines += ["", "## Clauses", "",
               "Chaque clause garde son identifiant d'une version à l'autre : c'est par lui qu'on la remplace "
@@ -532,12 +523,12 @@ def module_page(module, library) -> str:
         if module.options else ["Ce module n'a pas d'option."]
     lines += ["", "## Contacts", ""]
     lines += (["Le profil doit définir ces rôles dans `contacts` :", ""]
-              + [f"- {code(r)} : {text(CONTACT_LABELS.get(r, r))}" for r in module.contacts]) \
+              + [f"- {code(r)} : {text(fr.role(r))}" for r in module.contacts]) \
         if module.contacts else ["Ce module ne cite aucun contact."]
     lines += ["", "## Fondements juridiques", ""]
     bases = [(k, module.legal_basis[k]) for k in BASIS_KEYS if module.legal_basis.get(k)]
     for key, refs in bases:
-        lines += [f"**{JURISDICTION_NAMES.get(key, key)}**", ""] + [f"- {text(r)}" for r in refs] + [""]
+        lines += [f"**{fr.JURISDICTION.get(key, key)}**", ""] + [f"- {text(r)}" for r in refs] + [""]
     if any(k == "eu" for k, _ in bases):
         lines += ["Les références de l'Union européenne s'affichent dans les chartes de droit français, "
                   "belge et luxembourgeois.", ""]

@@ -28,8 +28,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from charter_kit.cli import cli
-from charter_kit.compose.library import BASIS_KEYS, load_library
+from charter_kit.compose.library import load_library
+from charter_kit.model.vocabulary import BASIS_KEYS
 from charter_kit.compose.profile import Profile
+from charter_kit.locales import fr
 from conftest import ARTIFACTS, ROOT, launch_chromium, write_tree
 
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
@@ -157,7 +159,7 @@ def test_every_module_is_in_the_catalogue(site):
             for ref in module.legal_basis.get(key, ()):
                 assert esc(ref) in text, ref
             if module.legal_basis.get(key):
-                assert f"<strong>{docgen.JURISDICTION_NAMES[key]}</strong>" in text
+                assert f"<strong>{fr.JURISDICTION[key]}</strong>" in text
 
 
 def test_catalogue_navigation_lists_every_module(site):

@@ -10,7 +10,7 @@ from jinja2 import nodes
 
 from charter_kit.model.charter import Charter
 from charter_kit.compose.library import load_library
-from charter_kit.compose.render import get_environment
+from charter_kit.templating import get_environment
 from conftest import MINIMAL_PROFILE, run
 
 LIBRARY = load_library()

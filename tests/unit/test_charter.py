@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charter_kit.model.charter import Article, Charter, Clause, canonical, to_markdown
+from charter_kit.model.charter import Article, Charter, Clause, canonical
+from charter_kit.outputs.markdown import to_markdown
 
 
 def make(texts: list[list[str]] | None = None, **meta) -> Charter:

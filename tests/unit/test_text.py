@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charter_kit.escape import md_escape, sanitize_markdown
-from charter_kit.compose.render import french_date, french_list
+from charter_kit.locales.fr import date as french_date, join as french_list
 from charter_kit.model.semver import Version, is_semver
 
 EXTENSIONS = ["attr_list", "tables", "toc", "sane_lists"]
@@ -76,7 +76,8 @@ def test_semver_order_and_next():
 
 
 def test_block_tags_keep_paragraph_breaks_unless_alone_on_their_line():
-    from charter_kit.compose.render import get_environment, keep_line_breaks
+    from charter_kit.compose.render import keep_line_breaks
+    from charter_kit.templating import get_environment
 
     env = get_environment()
     source = "Un.{% if x %} Deux.{% endif %}\n\nTrois.\n{% if x %}\nQuatre.\n{% endif %}\nCinq.\n"
