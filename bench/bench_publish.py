@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from charter_kit.model.charter import Charter  # noqa: E402
 from charter_kit.compose.pipeline import load_project  # noqa: E402
 from charter_kit.commands.publish import publish  # noqa: E402
-from charter_kit.store.releases import ReleaseRequest, load_releases, write_release  # noqa: E402
+from charter_kit.outputs.pdf import pdf_filename, render_pdf  # noqa: E402
+from charter_kit.store.releases import load_releases, write_release  # noqa: E402
 
 START = dt.date(2027, 1, 1)
 
@@ -56,9 +57,8 @@ def run_scenario(base: Charter, versions: int, in_force: bool, folder: Path) -> 
         # Upcoming: every version after the first applies in the far future; in force: at once.
         effective = START + dt.timedelta(days=n) if in_force or n == 1 else dt.date(2099, 1, 1)
         charter = variant(base, n, effective)
-        request = ReleaseRequest(version=charter.version, date=charter.date, effective_date=charter.effective_date)
         previous = load_releases(root)[-1] if n > 1 else None
-        write_release(root, charter, request, kind="substantive", previous=previous)
+        write_release(root, charter, {pdf_filename(charter): render_pdf(charter)}, kind="substantive", previous=previous)
         on = START + dt.timedelta(days=n)
         started = time.perf_counter()
         report = publish(root, out, on)

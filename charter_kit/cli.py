@@ -10,7 +10,9 @@ import click
 
 from charter_kit import __version__
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.locales import fr
 from charter_kit.model.vocabulary import JURISDICTIONS
+from charter_kit.reports.registry import FORMATS as REPORT_FORMATS
 
 PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
 
@@ -76,7 +78,6 @@ def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | 
          listed: bool | None, contacts: tuple[str, ...]) -> None:
     """Create a charter project (charter.yml, README, .gitignore) in FOLDER."""
     from charter_kit.compose.library import load_library
-    from charter_kit.locales import fr
     from charter_kit.commands.init import Answers, contact_roles, init_project, selection_for
 
     if (folder / "charter.yml").exists():
@@ -222,7 +223,7 @@ def _on_date(value):
 def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], notes: str | None,
             notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
     """Freeze the current charter as VERSION in releases/VERSION/."""
-    from charter_kit.store.releases import ReleaseRequest, create_release
+    from charter_kit.commands.release import ReleaseRequest, create_release
 
     if notes is not None and notes_file is not None:
         raise click.UsageError("give --notes or --notes-file, not both")
@@ -261,7 +262,7 @@ def releases_cmd(profile: Path, on) -> None:
 @profile_option
 def verify(profile: Path) -> None:
     """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
-    from charter_kit.store.releases import verification_report, verify_releases
+    from charter_kit.store.verify import verification_report, verify_releases
 
     results = verify_releases(profile.resolve().parent)
     click.echo(verification_report(results))
@@ -284,7 +285,7 @@ def publish(profile: Path, out: Path | None, on) -> None:
     count = len(report.built) + len(report.reused)
     click.echo(f"published {count} version{'s' if count > 1 else ''} to {report.out} "
                f"(built: {', '.join(report.built) or 'none'}; reused: {', '.join(report.reused) or 'none'})")
-    click.echo(f"employees land on {report.landing} ({report.landing_status})")
+    click.echo(f"employees land on {report.landing} ({fr.RELEASE_STATUS[report.landing_status]})")
 
 
 # -- build, serve -----------------------------------------------------------------------------------
@@ -323,13 +324,13 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
 @click.argument("a", default="latest")
 @click.argument("b", default="draft")
 @profile_option
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "markdown", "json", "docx", "pdf"]),
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--author", help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
 def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None) -> None:
     """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
-    from charter_kit.reports.common import render_diff
+    from charter_kit.reports.registry import render_diff
     from charter_kit.fsutil import atomic_write
     from charter_kit.commands.compare import compare
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from charter_kit.model.charter import Charter
 from charter_kit.diff.compare import CharterDiff, ReleaseInfo, diff
 from charter_kit.errors import DiffError
-from charter_kit.store.releases import check_integrity, find_release, load_releases
+from charter_kit.store.releases import find_release, load_charter, load_releases, release_info
+from charter_kit.store.verify import check_integrity
 
 DRAFT = "draft"
 LATEST = "latest"
@@ -28,7 +29,7 @@ def charter_at(ref: str, profile: Path) -> tuple[Charter, ReleaseInfo | None]:
         release = releases[-1]
     else:
         release = find_release(releases, ref)
-    return release.load_charter(), release.info()
+    return load_charter(release), release_info(release)
 
 
 def compare(a: str, b: str, profile: Path) -> tuple[CharterDiff, Charter]:

@@ -40,8 +40,10 @@ from charter_kit import __version__
 from charter_kit.model.charter import canonical
 from charter_kit.errors import OutputError, ReleaseError
 from charter_kit.fsutil import atomic_dir
-from charter_kit.store.releases import (Release, check_integrity, in_force, load_releases, releases_dir, status,
-                       with_previous)
+from charter_kit.locales import fr
+from charter_kit.model.release import Release, in_force, status
+from charter_kit.store.releases import load_charter, load_releases, read_file, release_info, releases_dir, with_previous
+from charter_kit.store.verify import check_integrity
 
 MARKER = ".charter-publish.json"
 LATEST = "latest"
@@ -83,7 +85,7 @@ def landing_release(releases: Sequence[Release], on: dt.date) -> Release:
 def versions_json(releases: Sequence[Release], on: dt.date) -> str:
     """versions.json in mike's format, newest first, ``latest`` on the landing version."""
     landing = landing_release(releases, on)
-    entries = [{"version": r.version, "title": f"{r.version} ({status(r, releases, on)})",
+    entries = [{"version": r.version, "title": f"{r.version} ({fr.RELEASE_STATUS[status(r, releases, on)]})",
                 "aliases": [LATEST] if r.version == landing.version else []}
                for r in sorted(releases, key=lambda r: r.semver, reverse=True)]
     return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
@@ -158,12 +160,12 @@ def build_version(item: VersionPlan, target: Path) -> None:
     """Render one release's site from its frozen charter, with its banner, PDF and changes."""
     from charter_kit.outputs.site import VersionContext, build_site
 
-    charter = item.release.load_charter()
+    charter = load_charter(item.release)
     context = VersionContext(status=item.status, current=None,
                              current_url=f"../{LATEST}/" if item.current else None,
                              changes_markdown=changes_markdown(item.release, item.previous, charter))
     build_site(charter, target, pdf_name=item.release.pdf_name, version=context)
-    (target / item.release.pdf_name).write_bytes(item.release.pdf_bytes())
+    (target / item.release.pdf_name).write_bytes(read_file(item.release, item.release.pdf_name))
 
 
 def changes_markdown(release: Release, previous: Release | None, charter) -> str:
@@ -171,10 +173,10 @@ def changes_markdown(release: Release, previous: Release | None, charter) -> str
     if previous is None:
         return FIRST_VERSION_CHANGES
     from charter_kit.diff.compare import diff
-    from charter_kit.reports.common import to_markdown
+    from charter_kit.reports.markdown import to_markdown
     from charter_kit.outputs.site import ARTICLES, clause_link
 
-    changes = diff(previous.load_charter(), charter, a_meta=previous.info(), b_meta=release.info())
+    changes = diff(load_charter(previous), charter, a_meta=release_info(previous), b_meta=release_info(release))
     return to_markdown(changes, link=lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}")
 
 

@@ -30,9 +30,11 @@ from charter_kit.templating import get_environment
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "site" / "charte.css"
 ARTICLES = "articles"
+#: Banner of a published version that is not the one in force: (CSS class, sentence), by status code.
 BANNERS = {
-    "archivée": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),
-    "à venir": ("a-venir", "Version à venir : ce texte n’est pas encore en vigueur."),
+    "archived": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),
+    "upcoming": ("a-venir", "Version à venir : ce texte n’est pas encore en vigueur."),
+    "replaced": ("remplacee", "Version remplacée avant son entrée en vigueur : ce texte ne s’est jamais appliqué."),
 }
 PDF_INTRO = ("Le PDF reprend le texte intégral de cette version, avec son empreinte numérique : "
              "c’est le document à joindre, à imprimer ou à signer.")
@@ -45,7 +47,7 @@ class VersionContext:
     """Where a version stands among the published ones (for the multi-version publish)."""
 
     status: str
-    """"en vigueur", "archivée" or "à venir"."""
+    """Where the version stands: a code of vocabulary.RELEASE_STATUSES ("upcoming", "in_force"…)."""
     current: str | None
     """The version number in force (the banner's target), None if none is."""
     current_url: str | None

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from charter_kit.commands import publish as publish_module
-from charter_kit.store.releases import load_releases
+from charter_kit.store.releases import load_charter, load_releases, read_file
 from conftest import MINI_PROFILE, assert_user_error, launch_chromium, run, write_tree
 from test_release_cli import PROFILE_1_1, make_project, release, snapshot
 
@@ -110,7 +110,7 @@ def test_the_output_holds_every_version_latest_versions_json_and_the_redirect(si
 def test_each_version_carries_its_released_pdf_byte_for_byte(site):
     profile, _, files = site
     for rel in load_releases(profile.parent):
-        assert files[f"{rel.version}/{rel.pdf_name}"] == rel.pdf_bytes()
+        assert files[f"{rel.version}/{rel.pdf_name}"] == read_file(rel, rel.pdf_name)
         assert f'href="{rel.pdf_name}"' in page(files, f"{rel.version}/index.html")
 
 
@@ -242,7 +242,7 @@ def test_before_any_version_applies_employees_land_on_the_first_upcoming_one(sit
     assert [(e["title"], e["aliases"]) for e in entries] == [
         ("2.0.0 (à venir)", []), ("1.1.0 (à venir)", []), ("1.0.0 (à venir)", ["latest"])]
     # No version in force: the banners name none.
-    assert {(p.status, p.current) for p in publish_module.plan(releases, on)} == {("à venir", None)}
+    assert {(p.status, p.current) for p in publish_module.plan(releases, on)} == {("upcoming", None)}
 
 
 # -- in a real browser ------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_the_listed_example_carries_three_verified_releases_and_publishes(tmp_pa
     assert result.exit_code == 0, result.output
     assert "employees land on 1.1.0 (en vigueur)" in result.output
     changes = (out / "2.0.0" / "modifications" / "index.html").read_text(encoding="utf-8")
-    note = next(e.note for a in third.load_charter().articles if a.id == upgraded[0] for e in a.changelog
+    note = next(e.note for a in load_charter(third).articles if a.id == upgraded[0] for e in a.changelog
                 if e.version == third.modules[upgraded[0]])
     assert note.split(" : ")[0] in changes and "ambassadeurs" in changes
     causes = (out / "1.1.0" / "modifications" / "index.html").read_text(encoding="utf-8")

@@ -94,7 +94,7 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     charter = sample_charter()
     build_site(charter, root / "release", pdf_name=PDF)
     build_site(charter, root / "again", pdf_name=PDF)
-    archived = VersionContext(status="archivée", current="1.1.0", current_url="../1.1.0/",
+    archived = VersionContext(status="archived", current="1.1.0", current_url="../1.1.0/",
                               changes_markdown="Première version publiée de la charte.\n\n- [Règle 1.1](articles/socle.md#champ-application) ajoutée.")
     build_site(charter, root / "archived", pdf_name=PDF, version=archived)
     build_site(replace(charter, version=None), root / "draft")

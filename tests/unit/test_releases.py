@@ -11,11 +11,12 @@ import pytest
 
 from charter_kit.model.charter import Article, Charter, Clause
 from charter_kit.errors import ReleaseError
-from charter_kit.store.releases import (
-    CHARTER_FILE, RELEASE_FILE, Release, ReleaseRequest, check_dates, check_new_version, in_force,
-    load_release, load_releases, pdf_digests, release_from_yaml, release_folders, release_table,
-    releases_dir, same_text, status, suggest_kind, verify_releases, write_release,
-)
+from charter_kit.commands.release import check_dates, check_new_version, same_text, suggest_kind
+from charter_kit.model.release import CHARTER_FILE, RELEASE_FILE, Release, in_force, release_from_yaml, status
+from charter_kit.outputs.pdf import pdf_filename, render_pdf
+from charter_kit.store.releases import (load_charter, load_release, load_releases, read_file, release_folders,
+                                        release_table, releases_dir, write_release)
+from charter_kit.store.verify import pdf_digests, verify_releases
 
 D = dt.date.fromisoformat
 
@@ -81,17 +82,17 @@ HISTORY = [release("1.0.0", "2026-01-01"), release("1.1.0", "2026-03-01"), relea
 
 
 @pytest.mark.parametrize("on, expected", [
-    ("2025-12-31", ["à venir", "à venir", "à venir"]),
-    ("2026-01-01", ["en vigueur", "à venir", "à venir"]),
-    ("2026-02-28", ["en vigueur", "à venir", "à venir"]),
-    ("2026-03-01", ["archivée", "en vigueur", "à venir"]),
-    ("2026-12-31", ["archivée", "archivée", "en vigueur"]),
+    ("2025-12-31", ["upcoming", "upcoming", "upcoming"]),
+    ("2026-01-01", ["in_force", "upcoming", "upcoming"]),
+    ("2026-02-28", ["in_force", "upcoming", "upcoming"]),
+    ("2026-03-01", ["archived", "in_force", "upcoming"]),
+    ("2026-12-31", ["archived", "archived", "in_force"]),
 ])
 def test_statuses_follow_the_effective_dates(on, expected):
     assert [status(r, HISTORY, D(on)) for r in HISTORY] == expected
     current = in_force(HISTORY, D(on))
     assert (current.version if current else None) == next(
-        (r.version for r, s in zip(HISTORY, expected) if s == "en vigueur"), None)
+        (r.version for r, s in zip(HISTORY, expected) if s == "in_force"), None)
 
 
 def test_the_release_table_lists_versions_with_status_digest_prefix_and_kind():
@@ -165,8 +166,9 @@ def test_the_kind_is_suggested_from_the_diff():
 
 
 # -- writing and verifying --------------------------------------------------------------------------
-def _request(version: str, date: str, **kw) -> ReleaseRequest:
-    return ReleaseRequest(version=version, date=date, effective_date=kw.pop("effective", date), **kw)
+def _write(root: Path, charter: Charter, **kw) -> Release:
+    """Release ``charter`` (already stamped) with its real PDF annex."""
+    return write_release(root, charter, {pdf_filename(charter): render_pdf(charter)}, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -174,11 +176,9 @@ def store(tmp_path_factory) -> Path:
     """A project folder with two releases written by write_release (real PDFs)."""
     root = tmp_path_factory.mktemp("store")
     first = make_charter(version="1.0.0", date="2026-01-05", effective="2026-02-01")
-    r1 = write_release(root, first, _request("1.0.0", "2026-01-05", effective="2026-02-01",
-                                             approvals=("Claire Martin, DRH",)), kind="substantive", previous=None)
+    r1 = _write(root, first, approvals=("Claire Martin, DRH",), kind="substantive", previous=None)
     second = make_charter(" Y compris le soir.", version="1.1.0", date="2026-03-01", effective="2026-03-01")
-    write_release(root, second, _request("1.1.0", "2026-03-01", notes="Une précision."), kind="substantive",
-                  previous=r1)
+    _write(root, second, notes="Une précision.", kind="substantive", previous=r1)
     return root
 
 
@@ -191,14 +191,14 @@ def copy(store, tmp_path) -> Path:
 def test_a_written_release_holds_canonical_json_the_pdf_and_a_sealed_release_yml(store):
     folder = releases_dir(store) / "1.0.0"
     rel = load_release(folder)
-    charter = rel.load_charter()
+    charter = load_charter(rel)
     assert (folder / CHARTER_FILE).read_bytes() == charter.to_json().encode("utf-8")
     assert rel.digest == charter.digest
     assert (rel.version, rel.date, rel.effective_date) == ("1.0.0", "2026-01-05", "2026-02-01")
     assert rel.modules == {"socle": "1.0.0", "alpha": "1.2.0"}
     assert rel.approvals == ("Claire Martin, DRH",) and rel.previous_version is None
     assert sorted(p.name for p in folder.iterdir()) == sorted([CHARTER_FILE, RELEASE_FILE, rel.pdf_name])
-    assert pdf_digests(rel.pdf_bytes()) == {rel.digest}
+    assert pdf_digests(read_file(rel, rel.pdf_name)) == {rel.digest}
     assert [r.version for r in load_releases(store)] == ["1.0.0", "1.1.0"]
     assert load_releases(store)[1].previous_version == "1.0.0"
 
@@ -256,7 +256,7 @@ def test_verify_catches_one_changed_byte_in_the_pdf(copy):
 def test_verify_catches_a_pdf_that_prints_another_digest(copy, store):
     # A PDF swapped in from another release, with release.yml resealed: only the printed digest tells.
     new, old = (load_release(releases_dir(copy) / v) for v in ("1.1.0", "1.0.0"))
-    (new.path / new.pdf_name).write_bytes(old.pdf_bytes())
+    (new.path / new.pdf_name).write_bytes(read_file(old, old.pdf_name))
     forged = Release(**{**new.__dict__, "files": {**new.files, new.pdf_name: old.files[old.pdf_name]}})
     (new.path / RELEASE_FILE).write_text(forged.to_yaml(), encoding="utf-8")
     problems = _problems(copy)["1.1.0"]
@@ -292,7 +292,7 @@ def test_a_failed_write_leaves_no_release_and_no_temporary_folder(copy, monkeypa
     monkeypatch.setattr(os, "rename", broken_rename)
     charter = make_charter(" Encore.", version="1.2.0", date="2026-04-01", effective="2026-04-01")
     with pytest.raises(OSError):
-        write_release(copy, charter, _request("1.2.0", "2026-04-01"), kind="editorial", previous=previous)
+        _write(copy, charter, kind="editorial", previous=previous)
     assert sorted(p.name for p in releases_dir(copy).iterdir()) == before
 
 

@@ -1,0 +1,188 @@
+"""A release: a Charter frozen under a version, with its dates, approvals, notes and files.
+
+Pure model: the fields of ``release.yml``, their text form (written and parsed), and where a release
+stands on a date. Reading and writing release folders is charter_kit.store's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from charter_kit import __version__
+from charter_kit.errors import ReleaseError
+from charter_kit.model.semver import Version
+
+CHARTER_FILE = "charter.json"
+RELEASE_FILE = "release.yml"
+#: Release statuses (codes; readers see charter_kit.locales' RELEASE_STATUS labels).
+UPCOMING, IN_FORCE, ARCHIVED, REPLACED = "upcoming", "in_force", "archived", "replaced"
+_HEADER = ("# Version figée de la charte, écrite par `charter release`.\n"
+           "# Ne pas modifier : `charter verify` contrôle chaque octet de ce dossier.\n")
+#: What a release file may be called: a plain name inside the release folder, never a path.
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+_FIELDS = ("version", "date", "effective_date", "previous_version", "kind", "digest", "approvals",
+           "notes", "modules", "charter_kit", "files")
+
+
+@dataclass(frozen=True)
+class Release:
+    """One frozen release, as its release.yml describes it."""
+
+    version: str
+    """Semantic version, also the folder's name ("1.2.0")."""
+    date: str
+    """Release date, ISO."""
+    effective_date: str
+    """Date from which this version applies, ISO."""
+    digest: str
+    """sha256 of charter.json: the identity of the text."""
+    previous_version: str | None
+    """The release this one follows (None for the first): the chain verify walks."""
+    kind: str
+    """"substantive" (employees' rules change) or "editorial" (presentation only)."""
+    approvals: tuple[str, ...] = ()
+    """Who approved it ("Jeanne Roy, DRH")."""
+    notes: str | None = None
+    """HR's release notes, shown on the employees' "Modifications" page."""
+    modules: dict[str, str] = field(default_factory=dict)
+    """Each module's version in this release."""
+    charter_kit: str = __version__
+    """The charter-kit version that wrote it."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Every file of the release but release.yml, with its sha256 (charter.json and the outputs)."""
+    path: Path | None = field(default=None, compare=False)
+    """The release's folder once read from the store."""
+
+    @property
+    def semver(self) -> Version:
+        """The version, parsed for ordering."""
+        return Version.parse(self.version)
+
+    @property
+    def pdf_name(self) -> str:
+        """The file name of the released PDF annex (the first PDF among the release's files)."""
+        return next(name for name in self.files if name.endswith(".pdf"))
+
+    def effective(self) -> dt.date:
+        """The date from which this version applies."""
+        return dt.date.fromisoformat(self.effective_date)
+
+    def to_yaml(self) -> str:
+        """The text of release.yml: a commented header, the fields in a fixed order, the seal."""
+        data = {name: getattr(self, name) for name in _FIELDS}
+        data["approvals"] = list(self.approvals)
+        body = _HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        return body + f"seal: {sha256(body.encode('utf-8'))}\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line text (notes) as readable literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def release_from_yaml(text: str, path: Path) -> Release:
+    """Parse release.yml; any missing, unknown or mistyped field is an error naming the file."""
+    display = path / RELEASE_FILE
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ReleaseError(f"{display}: invalid YAML ({one_line(exc)})") from None
+    if not isinstance(data, dict):
+        raise ReleaseError(f"{display}: expected a mapping of release fields")
+    data.pop("seal", None)
+    unknown = sorted(set(data) - set(_FIELDS))
+    missing = [name for name in _FIELDS if name not in data]
+    problems = [f"unknown fields: {', '.join(map(str, unknown))}"] if unknown else []
+    problems += [f"missing fields: {', '.join(missing)}"] if missing else []
+    if problems:
+        raise ReleaseError(f"{display}: " + "; ".join(problems))
+    _check_types(data, display)
+    return Release(**{**data, "approvals": tuple(data["approvals"]), "path": path})
+
+
+def _check_types(data: dict[str, Any], display: Path) -> None:
+    def bad(name: str, expected: str) -> ReleaseError:
+        return ReleaseError(f"{display}: {name}: expected {expected}, got {data[name]!r}")
+
+    for name in ("version", "date", "effective_date", "kind", "digest", "charter_kit"):
+        if not isinstance(data[name], str):
+            raise bad(name, "text")
+    for name in ("date", "effective_date"):
+        if _parse_date(data[name]) is None:
+            raise bad(name, "a date YYYY-MM-DD")
+    for name in ("previous_version", "notes"):
+        if data[name] is not None and not isinstance(data[name], str):
+            raise bad(name, "text or null")
+    if not isinstance(data["approvals"], list) or not all(isinstance(a, str) for a in data["approvals"]):
+        raise bad("approvals", "a list of texts")
+    for name in ("modules", "files"):
+        value = data[name]
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in value.items()):
+            raise bad(name, "a mapping of texts")
+    outside = [name for name in data["files"] if not _FILE_NAME.match(name) or name == RELEASE_FILE]
+    if outside:
+        raise ReleaseError(f"{display}: files: '{outside[0]}' is not a file name of this release folder")
+    if CHARTER_FILE not in data["files"] or not any(name.endswith(".pdf") for name in data["files"]):
+        raise bad("files", f"{CHARTER_FILE}, the PDF annex and any other output, with their sha256")
+
+
+# -- dates and statuses (pure) ----------------------------------------------------------------------
+def parse_date(text: str, what: str) -> str:
+    """Check an ISO date given by the user and return it; a ReleaseError names ``what``."""
+    if _parse_date(text) is None:
+        raise ReleaseError(f"{what}: '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-03-01)")
+    return str(text)
+
+
+def _parse_date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def in_force(releases: Sequence[Release], on: dt.date) -> Release | None:
+    """The newest release whose effective date has come on ``on``, or None."""
+    applicable = [r for r in releases if r.effective() <= on and not replaced(r, releases)]
+    return max(applicable, key=lambda r: r.semver) if applicable else None
+
+
+def replaced(release: Release, releases: Sequence[Release]) -> bool:
+    """True when a newer release applies from the same date or earlier: this one never comes into force."""
+    return any(r.semver > release.semver and r.effective() <= release.effective() for r in releases)
+
+
+def status(release: Release, releases: Sequence[Release], on: dt.date) -> str:
+    """Where ``release`` stands on the date ``on``: a code of vocabulary.RELEASE_STATUSES."""
+    if replaced(release, releases):
+        return REPLACED
+    if release.effective() > on:
+        return UPCOMING
+    current = in_force(releases, on)
+    return IN_FORCE if current is not None and current.version == release.version else ARCHIVED
+
+
+def sha256(data: bytes) -> str:
+    """The sha256 of ``data``, in hex: the digest every release file is sealed with."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split())
