@@ -1,0 +1,211 @@
+"""Where a campaign stands: counts by entity and establishment, progress, the pending list.
+
+Each count is one grouped query over employees and acknowledgements, so the dashboard stays fast
+with a million acknowledgement rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from charter_kit.ack.campaigns import CARRIED, LINK, SSO, count_reack, concerned, get_campaign, populations_of
+from charter_kit.ack.db import Acknowledgement, Campaign, Employee, Registry
+from charter_kit.ack.versions import VersionRecord, find, records, substantive_between
+
+
+# -- campaign status --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    """Counts for one entity and establishment."""
+
+    entity: str
+    establishment: str
+    total: int
+    acknowledged: int
+    carried: int
+    later: int
+
+    @property
+    def done(self) -> int:
+        """Employees who need nothing more."""
+        return self.acknowledged + self.carried + self.later
+
+    @property
+    def pending(self) -> int:
+        """Employees still expected to acknowledge."""
+        return self.total - self.done
+
+    @property
+    def percent(self) -> float:
+        """Share done, in percent."""
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class Status:
+    """A campaign's counts: overall, by entity and establishment, and over time."""
+
+    campaign_id: int
+    version: str
+    kind: str
+    created_at: str
+    populations: tuple[str, ...]
+    groups: tuple[Group, ...]
+    progress: tuple[tuple[str, int], ...]
+    reack_pending: int = 0
+    totals: Group = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "totals", Group("", "", *(sum(getattr(g, k) for g in self.groups)
+                                                          for k in ("total", "acknowledged", "carried", "later"))))
+
+    def by_entity(self) -> list[Group]:
+        """Counts per entity (establishments added up)."""
+        out: dict[str, list[int]] = {}
+        for g in self.groups:
+            row = out.setdefault(g.entity, [0, 0, 0, 0])
+            for i, k in enumerate(("total", "acknowledged", "carried", "later")):
+                row[i] += getattr(g, k)
+        return [Group(e, "", *v) for e, v in sorted(out.items())]
+
+
+def status(registry: Registry, version: str) -> Status:
+    """Where a campaign stands (one grouped query, fast at a million acknowledgements)."""
+    with registry.errors("la lecture du registre"), registry.read() as session:
+        campaign = get_campaign(session, version)
+        return campaign_status(session, campaign)
+
+
+def campaign_status(session: Session, campaign: Campaign) -> Status:
+    """The status of an already loaded campaign."""
+    versions = records(session)
+    target = find(versions, campaign.version)
+    later = [v.version for v in versions if v.seq > target.seq]
+    own = aliased(Acknowledgement)
+    newer = aliased(Acknowledgement)
+    has_later = exists().where(newer.employee_id == Employee.id, newer.version.in_(later)) if later else None
+    later_col = (func.sum(case((and_(own.id.is_(None), has_later), 1), else_=0)) if has_later is not None
+                 else func.sum(0))
+    rows = session.execute(
+        select(Employee.entity, Employee.establishment, func.count(),
+               func.sum(case((own.method.in_((LINK, SSO)), 1), else_=0)),
+               func.sum(case((own.method == CARRIED, 1), else_=0)), later_col)
+        .select_from(Employee)
+        .outerjoin(own, and_(own.employee_id == Employee.id, own.version == target.version))
+        .where(concerned(campaign))
+        .group_by(Employee.entity, Employee.establishment)
+        .order_by(Employee.entity, Employee.establishment)).all()
+    groups = tuple(Group(e or "", s or "", int(t), int(a or 0), int(c or 0), int(l or 0)) for e, s, t, a, c, l in rows)
+    day = func.substr(own.at, 1, 10)
+    per_day = session.execute(select(day, func.count()).select_from(own)
+                              .join(Employee, Employee.id == own.employee_id)
+                              .where(own.version == target.version, concerned(campaign))
+                              .group_by(day).order_by(day)).all()
+    running, progress = 0, []
+    for d, n in per_day:
+        running += int(n)
+        progress.append((d, running))
+    return Status(campaign.id, campaign.version, target.kind, campaign.created_at, populations_of(campaign),
+                  groups, tuple(progress), count_reack(session, campaign, versions, target))
+
+
+def pending_query(campaign: Campaign, versions: Sequence[VersionRecord]):
+    """The SELECT of employees still expected to acknowledge a campaign's version."""
+    target = find(versions, campaign.version)
+    done_versions = [v.version for v in versions if v.seq >= target.seq]
+    ack = aliased(Acknowledgement)
+    return select(Employee).where(concerned(campaign),
+                                  ~exists().where(ack.employee_id == Employee.id, ack.version.in_(done_versions)))
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A pending employee, with the version they accepted before (a re-acknowledgement) if any."""
+
+    employee_id: int
+    matricule: str
+    name: str
+    email: str
+    entity: str
+    establishment: str
+    previous: str | None
+
+
+def pending(session: Session, campaign: Campaign, *, offset: int = 0, limit: int | None = None) -> list[PendingRow]:
+    """Pending employees in entity, establishment and name order."""
+    versions = records(session)
+    query = pending_query(campaign, versions).order_by(Employee.entity, Employee.establishment, Employee.name,
+                                                      Employee.matricule)
+    if limit is not None:
+        query = query.offset(offset).limit(limit)
+    emps = session.execute(query).scalars().all()
+    previous = _previous_versions(session, [e.id for e in emps], versions, campaign.version)
+    return [PendingRow(e.id, e.matricule, e.name, e.email, e.entity, e.establishment, previous.get(e.id))
+            for e in emps]
+
+
+def _previous_versions(session: Session, ids: Sequence[int], versions: Sequence[VersionRecord],
+                       version: str) -> dict[int, str]:
+    target = find(versions, version)
+    seq = {v.version: v.seq for v in versions}
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for emp, ver in session.execute(select(Acknowledgement.employee_id, Acknowledgement.version)
+                                        .where(Acknowledgement.employee_id.in_(chunk))):
+            if seq.get(ver, 0) < target.seq and seq.get(ver, 0) > seq.get(out.get(emp, ""), 0):
+                out[emp] = ver
+    return out
+
+
+def why_pending(versions: Sequence[VersionRecord], previous: str | None, version: str) -> str:
+    """A French phrase: first acknowledgement, or which substantive versions require a new one."""
+    if previous is None:
+        return "premier accusé de réception"
+    subs = substantive_between(versions, find(versions, previous), find(versions, version))
+    names = ", ".join(v.version for v in subs)
+    return f"à renouveler : a accepté {previous}, version{'s' if len(subs) > 1 else ''} substantielle{'s' if len(subs) > 1 else ''} depuis : {names}"
+
+
+def status_text(st: Status, versions: Sequence[VersionRecord], pending_rows: Sequence[PendingRow] = ()) -> str:
+    """What `charter ack status` prints."""
+    t = st.totals
+    kind = "modification substantielle" if st.kind == "substantive" else "modification de forme"
+    pops = ", ".join(st.populations) if st.populations else "tous les salariés actifs"
+    lines = [f"Campagne {st.version} ({kind}), ouverte le {st.created_at[:10]}, pour : {pops}",
+             f"  {t.total} concernés : {t.acknowledged} accusés, {t.carried} reportés (versions de forme), "
+             f"{t.later} sur une version ultérieure, {t.pending} en attente ({_pct(t.percent)} faits)"]
+    if st.reack_pending:
+        lines.append(f"  dont {st.reack_pending} doivent accuser réception à nouveau (version substantielle depuis "
+                     "leur dernier accusé)")
+    header = ("société", "établissement", "concernés", "accusés", "reportés", "ultérieure", "en attente", "%")
+    table = [header] + [(g.entity or "—", g.establishment or "—", str(g.total), str(g.acknowledged), str(g.carried),
+                         str(g.later), str(g.pending), _pct(g.percent)) for g in st.groups]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines.append("")
+    for n, row in enumerate(table):
+        lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if st.progress:
+        lines += ["", "Progression (accusés cumulés de cette version) :"]
+        lines += [f"  {d}  {n}" for d, n in st.progress]
+    if pending_rows:
+        lines += ["", "En attente :"]
+        lines += [f"  {p.matricule}  {p.name}  {p.entity or '—'} / {p.establishment or '—'}  "
+                  f"({why_pending(versions, p.previous, st.version)})" for p in pending_rows]
+    return "\n".join(lines)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f} %".replace(".", ",")
+
+
+def day_of(moment: str) -> dt.date:
+    """The UTC day of a stored moment."""
+    return dt.date.fromisoformat(moment[:10])
