@@ -1,12 +1,21 @@
-"""Writing outputs safely: everything goes to a temporary sibling, then is renamed into place."""
+"""Writing outputs safely: everything goes to a temporary sibling, then is renamed into place.
+
+Each rename is surrounded by pause points (``pause_point``): a test can stop a writer there and kill
+it, to prove what a reader finds before, during and after the rename (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import glob
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,18 +42,21 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             fh.write(blob)
             fh.flush()
             os.fsync(fh.fileno())
+        pause_point("atomic-write:before-rename", path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    pause_point("atomic-write:after-rename", path)
 
 
 @contextlib.contextmanager
-def atomic_dir(target: Path, *, keep_old: bool = False) -> Iterator[Path]:
+def atomic_dir(target: Path, *, point: str = "atomic-dir") -> Iterator[Path]:
     """Yield an empty temporary folder beside ``target``; on success it replaces ``target``.
 
     On any error (or interruption) the temporary folder is removed and ``target`` is untouched.
+    ``point`` names the pause points around the swap (``<point>:before-rename``…).
     """
     target = Path(target)
     _parent(target)
@@ -53,27 +65,65 @@ def atomic_dir(target: Path, *, keep_old: bool = False) -> Iterator[Path]:
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes a private folder; a site must be readable
     try:
         yield tmp
-        replace_dir(tmp, target)
+        replace_dir(tmp, target, point=point)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target``; the old ``target`` is moved aside first, then removed."""
+def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir") -> None:
+    """Put folder ``new`` at ``target``: swapped in one step where the system allows it, else the
+    old ``target`` is moved aside first (a later ``sweep`` puts it back if the writer is killed)."""
+    pause_point(f"{point}:before-rename", target)
+    if target.is_dir() and not target.is_symlink() and _exchange(new, target):
+        # One atomic step: readers see the old folder or the new one, never no folder.
+        pause_point(f"{point}:after-rename", target)
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old content
+        return
     old = None
     if target.exists():
         old = target.parent / f"{_prefix(target)}old.tmp"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
+        pause_point(f"{point}:between-renames", target)
     try:
         os.replace(new, target)
     except BaseException:
         if old is not None:
             os.replace(old, target)
         raise
+    pause_point(f"{point}:after-rename", target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic rename (Linux renameat2); False where unsupported."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(-100, os.fsencode(a), -100, os.fsencode(b), _RENAME_EXCHANGE) == 0:  # -100: AT_FDCWD
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this file system cannot swap
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@functools.cache
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _prefix(target: Path) -> str:
@@ -82,10 +132,18 @@ def _prefix(target: Path) -> str:
 
 
 def sweep(target: Path) -> None:
-    """Remove the temporary siblings of ``target`` left by writers that no longer run."""
-    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+    """Remove the temporary siblings of ``target`` left by writers that no longer run.
+
+    A writer killed between its two renames left ``target`` missing and the old folder aside:
+    that folder is put back first, so the previous output is never lost.
+    """
+    for leftover in sorted(target.parent.glob(f".{glob.escape(target.name)}.*.tmp")):
         pid = leftover.name[len(target.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
+            if leftover.name.endswith(".old.tmp") and not os.path.lexists(target) and leftover.is_dir():
+                with contextlib.suppress(OSError):
+                    os.replace(leftover, target)
+                continue  # put back, or kept for a later run: it is the only previous output
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
@@ -111,3 +169,35 @@ def _parent(path: Path) -> None:
     if not os.access(path.parent, os.W_OK):
         raise OutputError(f"{path.parent}: the folder is not writable",
                           hint="choose another output folder with --out or -o")
+
+
+# -- fault injection ------------------------------------------------------------------------------
+PAUSE_ENV = "CHARTER_KIT_PAUSE"
+PAUSE_FILE_ENV = "CHARTER_KIT_PAUSE_FILE"
+
+
+def pause_point(name: str, target: Path | str | None = None) -> None:
+    """Stop here when CHARTER_KIT_PAUSE names this point, so a test can kill the writer right there.
+
+    CHARTER_KIT_PAUSE is a comma list of point names; ``name@file`` stops only for that file name.
+    A stopped process appends ``name<TAB>pid<TAB>target`` to CHARTER_KIT_PAUSE_FILE (or stderr),
+    then sleeps until it is killed or until the file CHARTER_KIT_PAUSE_FILE + ".go" exists.
+    Without the variable this is one dictionary lookup.
+    """
+    wanted = os.environ.get(PAUSE_ENV)
+    if not wanted:
+        return
+    entries = {entry.strip() for entry in wanted.split(",")}
+    if name not in entries and (target is None or f"{name}@{Path(target).name}" not in entries):
+        return
+    line = f"{name}\t{os.getpid()}\t{target or ''}\n"
+    report = os.environ.get(PAUSE_FILE_ENV)
+    if report:
+        with open(report, "a", encoding="utf-8") as fh:
+            fh.write(line)
+    else:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    go = Path(f"{report}.go") if report else None
+    while go is None or not go.exists():
+        time.sleep(0.02)

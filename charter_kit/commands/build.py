@@ -11,8 +11,13 @@ Nothing replaces the previous outputs until every output of this build is ready.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +122,8 @@ class PdfJob:
 
     def __enter__(self) -> PdfJob:
         if self.cached is None and can_fork():
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))
             self.future = self.pool.submit(_render_job, self.charter.to_json())
         return self
 
@@ -139,6 +145,32 @@ def can_fork() -> bool:
     """Whether the PDF may render in a forked child: fork is fast, but only safe without threads
     (a live preview serves pages from threads, so it renders the PDF in its own process)."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: end the worker when the build that forked it ends, even by SIGKILL.
+
+    The forked worker holds both ends of its own task pipe, so it would never see the end of a
+    killed parent: Linux sends it SIGKILL instead (PR_SET_PDEATHSIG); elsewhere a thread watches.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _render_job(charter_json: str) -> tuple[bytes | None, str | None, str | None]:
