@@ -346,6 +346,12 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
         click.echo(result, nl=False)
 
 
+# -- ack: the acknowledgement registry (optional extra; charter_kit.cli_ack imports only click) -----
+from charter_kit.cli_ack import ack as _ack  # noqa: E402
+
+cli.add_command(_ack)
+
+
 def main() -> None:
     """Entry point of the `charter` script."""
     cli.main(prog_name="charter")
