@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit.model.charter import Charter
-from charter_kit.errors import ProfileError
+from charter_kit.errors import Problem, ProfileError
 from charter_kit.compose.library import Library, load_library
 from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.compose.render import render
@@ -35,12 +35,11 @@ class Project:
 
 def load_library_for(loaded: LoadedProfile) -> Library:
     """The shipped library plus the profile's local modules, if any."""
-    local = loaded.profile.local_modules
-    folder = loaded.inside(("local_modules",), local) if local else None
-    if folder is not None and not folder.is_dir():
-        raise ProfileError([loaded.problem(("local_modules",), f"'{local}': folder not found")],
-                           hint="the path is relative to the folder of charter.yml")
-    return load_library(folder, language=loaded.profile.charter.language, root=loaded.root)
+    problems: list[Problem] = []
+    library = _library(loaded, problems)
+    if problems:
+        raise ProfileError(problems, hint=_PATH_HINT)
+    return library
 
 
 def load_project(profile_path: Path, **release) -> Project:
@@ -49,7 +48,43 @@ def load_project(profile_path: Path, **release) -> Project:
 
 
 def project_from(loaded: LoadedProfile, **release) -> Project:
-    """Check and render the charter of an already loaded profile."""
-    library = load_library_for(loaded)
-    selection = resolve(loaded, library)
+    """Check and render the charter of an already loaded profile.
+
+    Every problem of the profile's meaning is reported in one error: the paths it names
+    (``local_modules``, ``branding.logo``) as well as modules, variables, contacts and overrides.
+    """
+    problems: list[Problem] = []
+    library = _library(loaded, problems)
+    if loaded.profile.branding.logo:
+        try:
+            loaded.read_logo()
+        except ProfileError as exc:
+            problems += exc.problems
+    hint = _PATH_HINT if problems else None
+    try:
+        selection = resolve(loaded, library)
+    except ProfileError as exc:
+        raise ProfileError(sorted([*problems, *exc.problems], key=lambda p: (p.line or 0, p.key or "")),
+                           hint=exc.hint if hint is None else f"{hint}; {exc.hint}") from None
+    if problems:
+        raise ProfileError(problems, hint=hint)
     return Project(loaded, library, selection, render(selection, **release))
+
+
+_PATH_HINT = "paths are relative to the folder of charter.yml"
+
+
+def _library(loaded: LoadedProfile, problems: list[Problem]) -> Library:
+    """The library with the local modules; a missing folder is a problem, and the shipped modules serve."""
+    local = loaded.profile.local_modules
+    folder = None
+    if local:
+        try:
+            folder = loaded.inside(("local_modules",), local)
+        except ProfileError as exc:
+            problems += exc.problems
+        else:
+            if not folder.is_dir():
+                problems.append(loaded.problem(("local_modules",), f"'{local}': folder not found"))
+                folder = None
+    return load_library(folder, language=loaded.profile.charter.language, root=loaded.root)

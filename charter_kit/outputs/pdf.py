@@ -1,26 +1,28 @@
-"""Charter → print HTML → the PDF annex (WeasyPrint): cover, contents, articles, acknowledgement.
+"""Charter → the PDF annex with Typst: cover, contents, articles, contacts, acknowledgement.
 
-Same charter, same bytes: the document's dates come from the charter, its identifier from the
-digest, and nothing is fetched (the logo is embedded in the charter as a data: URI).
+Same charter, same bytes: the document's dates come from the charter, the fonts from the typst
+wheel, and nothing is fetched (the logo travels inside the data). The PDF is PDF/A-3a, tagged,
+and carries the charter's canonical JSON as an associated file, so the annex alone is enough to
+check its text against the digest printed on its cover.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
+from charter_kit.model.charter import Article, Charter
 from charter_kit.outputs import markup
-from charter_kit.model.charter import Article, Charter, link_clauses
-from charter_kit.errors import CharterError
-from charter_kit.templating import get_environment
+from charter_kit.outputs.typst_engine import compile_pdf, typst_date
+from charter_kit.outputs.typst_markup import blocks, clean, inlines, text
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "charte.css"
-VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+#: Name of the charter's canonical JSON inside the PDF.
+ATTACHMENT = "charter.json"
+
+
+def render_pdf(charter: Charter) -> bytes:
+    """The PDF annex of ``charter``; the same charter always gives the same bytes."""
+    return compile_pdf("annex.typ", annex_data(charter), date=markup.charter_date(charter),
+                       inputs={"charter": charter.to_json()})
 
 
 def pdf_filename(charter: Charter) -> str:
@@ -28,40 +30,8 @@ def pdf_filename(charter: Charter) -> str:
     return f"charte-reseaux-sociaux-{charter.display_version}.pdf"
 
 
-def render_pdf(charter: Charter) -> bytes:
-    """The PDF annex of ``charter``; the same charter always gives the same bytes."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    variant = charter.pdf.get("variant") or "pdf/a-3b"
-    if variant not in VARIANTS:
-        raise CharterError(f"unknown PDF variant '{variant}'", hint=f"use one of {', '.join(VARIANTS)}")
-    fetcher = URLFetcher(allowed_protocols=["data"])  # the annex never reaches the network
-    with _quiet("weasyprint", "fontTools"):
-        document = HTML(string=pdf_html(charter), url_fetcher=fetcher)
-        return document.write_pdf(
-            stylesheets=[CSS(string=stylesheet(charter), url_fetcher=fetcher)],
-            pdf_variant=variant,
-            pdf_identifier=charter.digest[:32].encode("ascii"),
-            pdf_tags=variant == "pdf/ua-1",
-        )
-
-
-def pdf_html(charter: Charter) -> str:
-    """The print HTML of the annex (also what a bare WeasyPrint benchmark renders)."""
-    template = get_environment().get_template("pdf/document.html")
-    return template.render(**document_context(charter))
-
-
-def stylesheet(charter: Charter) -> str:
-    """The annex's CSS: brand colours (validated #rrggbb) then the static print stylesheet."""
-    p = markup.palette(charter)
-    colours = f":root {{ --brand: {p.decor}; --accent: {p.accent}; }}\n"
-    return colours + STYLESHEET.read_text(encoding="utf-8")
-
-
 def clause_anchor(clause_id: str) -> str:
-    """The in-document anchor of a clause (its full id, which is unique in the charter)."""
+    """The in-document anchor of a clause: its full id (a PDF named destination)."""
     return clause_id
 
 
@@ -70,59 +40,55 @@ def article_anchor(article: Article) -> str:
     return f"article-{article.id}"
 
 
-def _clause_href(clause_id: str) -> str:
-    return "#" + clause_anchor(clause_id)
-
-
-def document_context(charter: Charter) -> dict[str, Any]:
-    """Everything the PDF template shows, escaped or pre-rendered (Markup) as it must be."""
-    logo = markup.logo(charter)
+def annex_data(charter: Charter) -> dict[str, Any]:
+    """Everything the annex template shows, as JSON-ready data (text stays text)."""
+    anchors = {clause_anchor(c.id) for c in charter.clauses()} | {article_anchor(a) for a in charter.articles}
+    palette = markup.palette(charter)
+    legal_name = markup.legal_name(charter)
+    version_label = markup.version_label(charter)
+    status = markup.status_label(charter)
     return {
-        "language": charter.language,
-        "title": charter.title,
-        "company": charter.company["name"],
-        "legal_name": markup.legal_name(charter),
-        "status": markup.status_label(charter),
-        "version": charter.version or "Projet",
-        "version_label": markup.version_label(charter),
-        "version_title": f"Version {charter.version}" if charter.version else "Projet",
-        "effective": markup.effective_label(charter),
-        "effective_date": charter.effective_date,
-        "date": markup.charter_date(charter),
+        "meta": {"title": clean(charter.title), "author": clean(legal_name),
+                 "description": clean(f"{charter.title}, {version_label} ({status})"),
+                 "keywords": ["charte", "réseaux sociaux", clean(charter.company["name"])]},
+        "date": typst_date(markup.charter_date(charter)),
+        "title": text(charter.title),
+        "legal_name": text(legal_name),
+        "status": text(status),
+        "version": text(charter.version or "Projet"),
+        "version_title": text(f"Version {charter.version}" if charter.version else "Projet"),
+        "version_label": text(version_label),
+        "effective": text(markup.effective_label(charter)),
+        "effective_date": bool(charter.effective_date),
         "draft": charter.is_draft,
         "digest": charter.digest,
-        "logo": logo.data_uri if logo is not None else None,
-        "articles": [_article(charter, a) for a in charter.articles],
-        "clause_count": markup.count_label(len(charter.clauses()), "règle", "règles"),
-        "article_count": markup.count_label(len(charter.articles), "article", "articles"),
-        "contacts": markup.contact_rows(charter),
+        "counts": text(f"{markup.count_label(len(charter.articles), 'article', 'articles')}, "
+                       f"{markup.count_label(len(charter.clauses()), 'règle', 'règles')}"),
+        "colors": {"brand": palette.decor, "accent": palette.accent},
+        "logo": _logo(charter),
+        "articles": [_article(charter, a, anchors) for a in charter.articles],
+        "contacts": [{"label": text(c["label"]), "name": text(c["name"] or "—"), "email": text(c["email"]),
+                      "phone": text(c["phone"] or "—")} for c in markup.contact_rows(charter)],
         "signature": bool(charter.pdf.get("signature_block")),
     }
 
 
-def _article(charter: Charter, article: Article) -> dict[str, Any]:
+def _article(charter: Charter, article: Article, anchors: set[str]) -> dict[str, Any]:
     return {
         "number": article.number,
-        "title": article.title,
         "anchor": article_anchor(article),
-        "intro": Markup(markup.to_html(link_clauses(article.intro, _clause_href))) if article.intro else None,
-        "clauses": [{"number": c.number, "anchor": clause_anchor(c.id),
-                     "title": Markup(markup.inline_html(c.title)),
-                     "text": Markup(markup.to_html(link_clauses(c.text, _clause_href)))}
-                    for c in article.clauses],
-        "basis": charter.legal_basis(article),
+        "title": [text(article.title)],  # plain text, as on the site
+        "intro": blocks(article.intro, anchors) if article.intro else [],
+        "clauses": [{"number": c.number, "anchor": clause_anchor(c.id), "title": inlines(c.title, anchors),
+                     "text": blocks(c.text, anchors)} for c in article.clauses],
+        "basis": [text(ref) for ref in charter.legal_basis(article)],
     }
 
 
-@contextlib.contextmanager
-def _quiet(*names: str) -> Iterator[None]:
-    """Silence libraries' warnings (unsupported CSS, font notes) while rendering."""
-    loggers = [logging.getLogger(n) for n in names]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+def _logo(charter: Charter) -> dict[str, Any] | None:
+    """The logo's bytes (a list of numbers: JSON has no bytes), format and description."""
+    logo = markup.logo(charter)
+    if logo is None:
+        return None
+    return {"bytes": list(logo.data), "format": logo.filename.rsplit(".", 1)[1],
+            "alt": clean(f"Logo de {charter.company['name']}")}

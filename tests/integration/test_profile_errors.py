@@ -172,3 +172,17 @@ def test_a_module_entry_of_the_wrong_type_is_one_problem(mini):
     result = run("check", "-p", mini(BASE + "  - 5\n"))
     assert_user_error(result, "line 8: modules[1]: expected a text or a mapping of keys (got 5)")
     assert "problems" not in result.output
+
+
+def test_four_mistakes_take_two_runs_structure_then_meaning(mini):
+    """An unknown key, an unknown module, a missing contact and a missing logo: two runs of check."""
+    text = BASE.replace("juridique:", "rh:").replace("company: {", "company: {sector: x, ", 1)
+    text += "  - alpah\nbranding: {logo: assets/absent.svg}\nlocal_modules: nulle-part\n"
+    path = mini(text)
+    first = run("check", "-p", path)
+    assert_user_error(first, "company.sector: unknown key")
+    path.write_text(path.read_text(encoding="utf-8").replace("sector: x, ", ""), encoding="utf-8")
+    second = run("check", "-p", path)
+    assert_user_error(second, "4 problems in the profile", "unknown module 'alpah'", "missing contact 'juridique'",
+                      "branding.logo: 'assets/absent.svg': file not found",
+                      "local_modules: 'nulle-part': folder not found")
