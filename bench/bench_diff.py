@@ -120,8 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _time_renderers(result, new: Charter) -> None:
     """Print how long each renderer takes on the diff (one run each)."""
-    from charter_kit.reports.common import to_html, to_json, to_markdown, to_pdf, to_text
     from charter_kit.reports.docx import to_docx
+    from charter_kit.reports.html import to_html
+    from charter_kit.reports.json import to_json
+    from charter_kit.reports.markdown import to_markdown
+    from charter_kit.reports.pdf import to_pdf
+    from charter_kit.reports.text import to_text
 
     renderers = {"text": lambda: to_text(result, color=True), "markdown": lambda: to_markdown(result),
                  "json": lambda: to_json(result), "html": lambda: to_html(result),

@@ -20,10 +20,13 @@ import docx as python_docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from charter_kit.diff.changes import DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op
+from charter_kit.diff.words import word_ops
 from charter_kit.model.charter import Article, Charter, Clause
-from charter_kit.diff.compare import DELETE, EQUAL, INSERT, ArticleChange, Cause, CharterDiff, ClauseChange, Op, describe, word_ops
-from charter_kit.reports.common import (BOLD, CODE, ITALIC, Paragraph, article_heading_ops, article_nature, clause_heading_ops,
-                          clause_nature, detailed, french_date, paragraphs, segments)
+from charter_kit.reports.markdown_text import BOLD, CODE, ITALIC, Paragraph, paragraphs, segments
+from charter_kit.reports.registry import ReportOptions
+from charter_kit.reports.wording import (article_heading_ops, article_nature, clause_heading_ops, clause_nature,
+                                         describe, detailed, french_date, version_label)
 
 DEFAULT_AUTHOR = "charter-kit"
 LANGUAGE = "fr-FR"
@@ -49,6 +52,13 @@ _AFTER_TRACK_REVISIONS = (
     "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
     "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
 )
+
+
+def write(d: CharterDiff, options: ReportOptions) -> bytes:
+    """The registry's entry point: the new charter is required."""
+    if options.new is None:
+        raise ValueError("the docx format needs the new charter")
+    return to_docx(d, options.new, author=options.author)
 
 
 def to_docx(d: CharterDiff, b: Charter, *, author: str | None = None) -> bytes:
@@ -107,7 +117,7 @@ def _prepare(document, d: CharterDiff, b: Charter, writer: _Writer) -> None:
         lang.set(qn("w:val"), LANGUAGE)
     props = document.core_properties
     props.title = b.title
-    props.subject = f"Version {d.new.label}, modifications depuis la version {d.old.label}"
+    props.subject = f"Version {version_label(d.new)}, modifications depuis la version {version_label(d.old)}"
     props.author = _company_name(b)
     props.last_modified_by = writer.author
     props.comments = "Modifications suivies : acceptez-les ou refusez-les une à une."
@@ -142,7 +152,8 @@ def _front_ops(d: CharterDiff, b: Charter) -> list[Op]:
     name = _company_name(b)
     old_name = _old_value(d, "company.legal_name", name)
     old_effective = _old_value(d, "effective_date", b.effective_date)
-    return word_ops(_front(old_name, d.old.label, old_effective), _front(name, d.new.label, b.effective_date))
+    return word_ops(_front(old_name, version_label(d.old), old_effective),
+                    _front(name, version_label(d.new), b.effective_date))
 
 
 def _old_value(d: CharterDiff, field: str, new):

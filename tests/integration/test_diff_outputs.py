@@ -15,8 +15,12 @@ from lxml import etree
 from pypdf import PdfReader
 
 from charter_kit.model.charter import Article, Charter, Clause
-from charter_kit.diff.compare import CharterDiff, ReleaseInfo, diff
-from charter_kit.reports.common import french_date, plain, to_html, to_pdf
+from charter_kit.diff.changes import CharterDiff, ReleaseInfo
+from charter_kit.diff.compare import diff
+from charter_kit.reports.html import to_html
+from charter_kit.reports.markdown_text import plain
+from charter_kit.reports.pdf import to_pdf
+from charter_kit.reports.wording import french_date
 from charter_kit.reports.docx import to_docx
 from charter_kit.compose.library import load_library
 from charter_kit.compose.profile import load_profile

@@ -1,4 +1,4 @@
-"""Unit tests of charter_kit.diff.compare: matching by id, word-level operations, causes, kind, renderers' text."""
+"""Unit tests of charter_kit.diff: matching by id, word-level operations, causes, kind, renderers' text."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
-from charter_kit.diff.compare import (DELETE, EQUAL, INSERT, CharterDiff, ReleaseInfo, describe, diff, new_text, old_text,
-                              same_words, tokenize, word_ops)
-from charter_kit.reports.common import (paragraphs, plain, render_diff, segments, to_html, to_json, to_markdown,
-                                     to_text)
+from charter_kit.diff.changes import DELETE, EQUAL, INSERT, CharterDiff, ReleaseInfo, new_text, old_text
+from charter_kit.diff.compare import diff
+from charter_kit.diff.words import same_words, tokenize, word_ops
+from charter_kit.reports.json import to_json
+from charter_kit.reports.markdown import to_markdown
+from charter_kit.reports.markdown_text import paragraphs, plain, segments
+from charter_kit.reports.html import to_html
+from charter_kit.reports.registry import render_diff
+from charter_kit.reports.text import to_text
+from charter_kit.reports.wording import describe, version_label
 from charter_kit.errors import DiffError
 from charter_kit.compose.library import load_library
 from charter_kit.compose.profile import load_profile
@@ -104,7 +110,7 @@ def test_release_stamp_alone_leaves_the_diff_empty_but_reported():
     assert d.is_empty
     assert {m.field: (m.old, m.new) for m in d.metadata} == {
         "version": (None, "1.1.0"), "date": (None, "2026-03-01"), "effective_date": (None, "2026-04-01")}
-    assert d.new.label == "1.1.0" and d.old.label == "projet"
+    assert version_label(d.new) == "1.1.0" and version_label(d.old) == "projet"
 
 
 def test_release_info_names_the_sides():

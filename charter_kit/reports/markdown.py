@@ -1,0 +1,103 @@
+"""A Markdown summary of the diff for the notice to employees and the site's "Modifications" page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from charter_kit.diff.changes import CharterDiff, ClauseChange, changed, new_text, old_text
+from charter_kit.model.charter import link_clauses
+from charter_kit.model.vocabulary import CLAUSE_LINK_RE
+from charter_kit.reports.registry import ReportOptions
+from charter_kit.reports.wording import (DIFF_KINDS, META_LABELS, article_nature, clause_nature, describe, detailed,
+                                         french_date, meta_value, renumbered_only, side_label, summary_sentence,
+                                         version_label)
+
+#: Causes that describe the company's own settings; the employees' notice leaves them out.
+_INTERNAL_CAUSES = {"variable", "option", "contact", "override-added", "override-changed",
+                    "override-removed", "module-replaced", "module-edited", "reference-renumbered"}
+
+
+def write(d: CharterDiff, options: ReportOptions) -> str:
+    """The registry's entry point (cross-references as plain text)."""
+    return to_markdown(d)
+
+
+def to_markdown(d: CharterDiff, *, link: Callable[[str], str] | None = None) -> str:
+    """A summary for the notice to employees and the site's "Modifications" page.
+
+    It lists what changed, article by article, with the new wording of each added or modified
+    clause; ``link`` turns a clause id into a URL for cross-references (plain text without it).
+    Technical causes (profile settings) are left to the legal reports; changelog notes stay.
+    """
+    out = [f"# Modifications de la charte : {version_label(d.new)}", "",
+           f"Ce document compare {side_label(d.new)} avec {side_label(d.old)}."]
+    if d.new.effective_date:
+        out[-1] += f" Cette version entre en vigueur le {french_date(d.new.effective_date)}."
+    nature = "" if d.is_empty else f"**Nature** : {DIFF_KINDS[d.kind]}. "
+    out += ["", nature + summary_sentence(d), ""]
+    if d.new.notes:
+        out += [_md_quote(d.new.notes), ""]
+    if d.is_empty:
+        return "\n".join(out).rstrip("\n") + "\n"
+    if any(not m.stamp for m in d.metadata):
+        out += ["## La charte", ""]
+        out += [f"- {META_LABELS.get(m.field, m.field)} : {meta_value(m, m.old)} → {meta_value(m, m.new)}"
+                for m in d.metadata if not m.stamp]
+        out.append("")
+    out += _md_articles(d, link)
+    moves = renumbered_only(d)
+    if moves:
+        out += ["## Numérotation", "", "Changent seulement de numéro : " + ", ".join(moves) + ".", ""]
+    notes = [c for c in d.causes if c.kind not in _INTERNAL_CAUSES]
+    if notes:
+        out += ["## Origine des changements", ""]
+        for c in notes:
+            out.append(f"- {describe(c)}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_articles(d: CharterDiff, link: Callable[[str], str] | None) -> list[str]:
+    """The Markdown sections of changed articles and clauses."""
+    out = []
+    articles = {a.id: a for a in d.articles if detailed(a)}
+    by_article: dict[str, list[ClauseChange]] = {}
+    for c in d.clauses:
+        if detailed(c):
+            by_article.setdefault(c.new_article or c.old_article, []).append(c)
+    for place in d.layout:
+        a, clauses = articles.get(place.id), by_article.get(place.id, [])
+        if a is None and not clauses:
+            continue
+        out += [f"## Article {place.number}. {place.title}", ""]
+        if a is not None:
+            out += [f"*Article {article_nature(a)}.*", ""]
+            if a.status != "removed" and changed(a.intro_ops):
+                out += [_md_quote(_unlink(new_text(a.intro_ops), link)), ""]
+            if a.status != "removed" and a.old_legal_basis != a.new_legal_basis and a.new_legal_basis:
+                out += ["*Références : " + " ; ".join(a.new_legal_basis) + "*", ""]
+        for c in clauses:
+            out += _md_clause(c, link)
+    return out
+
+
+def _unlink(text: str, link: Callable[[str], str] | None) -> str:
+    """Cross-references as links to ``link(id)``, or as their plain label without ``link``."""
+    return link_clauses(text, link) if link else CLAUSE_LINK_RE.sub(r"\1", text)
+
+
+def _md_clause(c: ClauseChange, link: Callable[[str], str] | None) -> list[str]:
+    """One clause change as a Markdown list item with its new wording."""
+    title = new_text(c.title_ops) if c.status != "removed" else old_text(c.title_ops)
+    head = f"- **{c.number} {title}** : clause {clause_nature(c)}."
+    if c.status == "removed" or not (c.status == "added" or c.modified):
+        return [head, ""]
+    text = _unlink(new_text(c.text_ops), link)
+    label = "Texte" if c.status == "added" else "Nouvelle rédaction"
+    # Four spaces: Python-Markdown only keeps a list item's continuation with that indent.
+    return [head, "", f"    {label} :", "", _md_quote(text, indent="    "), ""]
+
+
+def _md_quote(text: str, indent: str = "") -> str:
+    """Text as a Markdown block quote."""
+    return "\n".join(f"{indent}> {line}".rstrip() for line in text.split("\n"))
