@@ -12,6 +12,7 @@ from charter_kit import __version__
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.locales import fr
 from charter_kit.model.vocabulary import JURISDICTIONS
+from charter_kit.outputs.registry import OUTPUTS
 from charter_kit.reports.registry import FORMATS as REPORT_FORMATS
 
 PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
@@ -163,22 +164,23 @@ def check(profile: Path, modules_dir: Path | None) -> None:
 
 @cli.command("render")
 @profile_option
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(OUTPUTS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
-    """Render the charter as Markdown or canonical JSON."""
-    from charter_kit.outputs.markdown import to_markdown
+    """Render the charter in one of its file formats (Markdown, canonical JSON, PDF…)."""
     from charter_kit.fsutil import atomic_write
     from charter_kit.compose.pipeline import load_project
 
     project = load_project(profile)
     notices(project.notices)
-    text = project.charter.to_json() + "\n" if fmt == "json" else to_markdown(project.charter)
+    data = OUTPUTS[fmt].render(project.charter)
     if output:
-        atomic_write(output, text)
+        atomic_write(output, data)
         click.echo(f"wrote {output}", err=True)
+    elif fmt == "pdf":
+        raise click.UsageError("--format pdf writes a file: give it with -o FILE")
     else:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 @cli.command()

@@ -41,7 +41,7 @@ from charter_kit.model.charter import canonical
 from charter_kit.errors import OutputError, ReleaseError
 from charter_kit.fsutil import atomic_dir
 from charter_kit.locales import fr
-from charter_kit.model.release import Release, in_force, status
+from charter_kit.model.release import CHARTER_FILE, Release, in_force, status
 from charter_kit.store.releases import load_charter, load_releases, read_file, release_info, releases_dir, with_previous
 from charter_kit.store.verify import check_integrity
 
@@ -165,7 +165,9 @@ def build_version(item: VersionPlan, target: Path) -> None:
                              current_url=f"../{LATEST}/" if item.current else None,
                              changes_markdown=changes_markdown(item.release, item.previous, charter))
     build_site(charter, target, pdf_name=item.release.pdf_name, version=context)
-    (target / item.release.pdf_name).write_bytes(read_file(item.release, item.release.pdf_name))
+    for name in item.release.files:  # every released output (the PDF annex…), as released
+        if name != CHARTER_FILE:
+            (target / name).write_bytes(read_file(item.release, name))
 
 
 def changes_markdown(release: Release, previous: Release | None, charter) -> str:

@@ -14,7 +14,7 @@ from charter_kit.errors import ReleaseError
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import Release, parse_date
 from charter_kit.model.semver import Version
-from charter_kit.outputs.pdf import pdf_filename, render_pdf
+from charter_kit.outputs.registry import render_released
 from charter_kit.store.releases import (RELEASES_DIR, load_charter, load_releases, releases_dir,
                                         write_release)
 
@@ -57,8 +57,7 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
         raise ReleaseError(f"nothing changed since release {previous.version}; nothing was written",
                            hint="change the profile first, or pass --allow-empty to release it anyway")
     kind = request.kind or suggest_kind(before, charter)
-    outputs = {pdf_filename(charter): render_pdf(charter)}
-    release = write_release(root, charter, outputs, kind=kind, previous=previous,
+    release = write_release(root, charter, render_released(charter), kind=kind, previous=previous,
                             approvals=request.approvals, notes=request.notes)
     return Created(release, kind_suggested=request.kind is None)
 

@@ -22,3 +22,13 @@ def to_markdown(charter: Charter) -> str:
         if a.legal_basis:
             out += ["*Références : " + " ; ".join(a.legal_basis) + "*", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def markdown_filename(charter: Charter) -> str:
+    """``charte-<version>.md`` (``charte-projet.md`` for a draft)."""
+    return f"charte-{charter.display_version}.md"
+
+
+def render_markdown(charter: Charter) -> bytes:
+    """The Markdown document as UTF-8 bytes."""
+    return to_markdown(charter).encode("utf-8")
