@@ -150,6 +150,8 @@ def test_a_small_company_without_reglement_interieur(project, has_ri):
     charter = render(project, profile_for(["sanctions"], status="note-de-service", settings=settings))
     statut = charter.clause("sanctions.statut").text
     scale = charter.clause("sanctions.echelle-sanctions").text
-    assert ("greffe" in statut) is has_ri
+    # A note de service stays subject to the règlement intérieur's formalities even without one (L1321-5).
+    assert "greffe" in statut and "inspection du travail" in statut
     assert ("prévoit le règlement intérieur" in scale) is has_ri
-    assert has_ri or "moins de cinquante salariés" in statut
+    assert has_ri or "Même en l'absence de règlement intérieur" in statut
+    assert "aucun dépôt" not in statut
