@@ -7,9 +7,10 @@ the annex once with each engine, in alternating order (so machine load falls on 
 - in a fresh child process, cold (what one ``charter build`` pays: import, fonts, render).
 
 It prints, per engine, min and median CPU and wall seconds, and the Typst/WeasyPrint ratios.
-The WeasyPrint side needs the engine it measures: ``charter_kit.outputs.pdf.pdf_html`` and the
-``weasyprint`` package, both removed after the switch to Typst (commit "PDF: Typst replaces
-WeasyPrint"); on a later tree it measures Typst alone and says so.
+The WeasyPrint side needs the engine it measures: the WeasyPrint annex (``outputs/pdf.py`` with
+``pdf_html``, up to commit 0961780, when Typst was in ``outputs/typst_annex.py``) and the
+``weasyprint`` package. Both are gone since Typst replaced WeasyPrint; on a later tree the script
+measures Typst alone and says so (the compared figures are in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -59,14 +60,14 @@ def weasyprint_available() -> bool:
 def render(engine: str, charter) -> bytes:
     """The annex by ``engine`` ("typst" or "weasyprint")."""
     if engine == "typst":
-        from charter_kit.outputs.typst_annex import render_pdf as typst_pdf
+        from charter_kit.outputs.pdf import render_pdf as typst_pdf
 
         return typst_pdf(charter)
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    from charter_kit.outputs.pdf import render_pdf as weasy_pdf
+    from charter_kit.outputs.pdf import render_pdf as weasy_pdf  # the tree before the switch
 
     return weasy_pdf(charter)
 

@@ -1,4 +1,4 @@
-"""Charter → the PDF annex with Typst: cover, contents, articles, contacts, acknowledgement.
+"""Charter → the PDF annex (Typst): cover, contents, articles, contacts, acknowledgement.
 
 Same charter, same bytes: the document's dates come from the charter, the fonts from the typst
 wheel, and nothing is fetched (the logo travels inside the data). The PDF is PDF/A-3a, tagged,
@@ -17,12 +17,15 @@ from charter_kit.outputs.typst_markup import blocks, clean, inlines, text
 
 #: Name of the charter's canonical JSON inside the PDF.
 ATTACHMENT = "charter.json"
+LOGO_HINT = ("vérifiez le logo du profil (branding.logo) : une image PNG, JPEG ou SVG lisible, "
+             "sans image liée à une adresse ou à un fichier")
 
 
 def render_pdf(charter: Charter) -> bytes:
     """The PDF annex of ``charter``; the same charter always gives the same bytes."""
+    hint = LOGO_HINT if markup.logo(charter) is not None else None
     return compile_pdf("annex.typ", annex_data(charter), date=markup.charter_date(charter),
-                       inputs={"charter": charter.to_json()})
+                       inputs={"charter": charter.to_json()}, hint=hint)
 
 
 def pdf_filename(charter: Charter) -> str:

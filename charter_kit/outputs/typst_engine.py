@@ -31,12 +31,13 @@ _LOCK = threading.Lock()
 
 
 def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None = None,
-                inputs: Mapping[str, str] | None = None, root: Path = TEMPLATES) -> bytes:
+                inputs: Mapping[str, str] | None = None, root: Path = TEMPLATES, hint: str | None = None) -> bytes:
     """Compile the template ``main`` (a file name under ``root``, or Typst source that imports from
     it as ``"/markup.typ"``) with ``data`` as ``sys.inputs.data``.
 
     ``date`` (ISO, "2026-03-01") stamps the PDF's metadata; ``inputs`` are more strings for the
-    template (e.g. the canonical JSON a PDF embeds).
+    template (e.g. the canonical JSON a PDF embeds); ``hint`` says what the user can fix when
+    Typst fails (for the annex, the logo is the only input that can).
     """
     import typst
 
@@ -49,8 +50,7 @@ def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None 
                                     pdf_standards=list(STANDARDS), timestamp=timestamp(date))
         except typst.TypstError as exc:
             raise OutputError(f"le PDF n'a pas pu être composé : {exc.message}",
-                              hint="vérifiez le logo du profil (une image PNG, JPEG ou SVG lisible) ; "
-                                   "sinon signalez ce message à l'équipe charter-kit") from None
+                              hint=hint or "signalez ce message à l'équipe charter-kit") from None
 
 
 def _compiler(root: Path) -> Any:
@@ -142,9 +142,8 @@ def timestamp(date: str | None) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def typst_date(date: str | None) -> dict[str, int] | None:
-    """A date as the templates build it (``datetime(..date)``), or None."""
-    if not date:
-        return None
-    day = dt.date.fromisoformat(date)
+def typst_date(date: str | None) -> dict[str, int]:
+    """A date as the templates build it (``datetime(..date)``); ``NO_DATE`` without one (PDF/A
+    requires a date)."""
+    day = dt.date.fromisoformat(date) if date else NO_DATE.date()
     return {"year": day.year, "month": day.month, "day": day.day}
