@@ -9,7 +9,7 @@ from pathlib import Path
 from charter_kit.errors import CharterError
 from charter_kit.fsutil import atomic_write
 from charter_kit.locales import fr
-from charter_kit.compose.library import Library
+from charter_kit.compose.module import Library
 from charter_kit.compose.profile import json_schema
 
 #: The selection a new project starts from: what most companies need.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charter_kit.errors import CharterError, did_you_mean
-from charter_kit.compose.library import Library, Module, ValueSpec
+from charter_kit.compose.module import Library, Module, ValueSpec
 
 
 def module_table(library: Library) -> str:

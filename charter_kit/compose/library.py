@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import pydantic
 
-from charter_kit.model.vocabulary import (BASIS_KEYS, EMAIL_RE, EU_JURISDICTIONS, ID_RE, JURISDICTIONS, NAME_RE,
-                                          URL_RE, Jurisdiction)
+from charter_kit.model.vocabulary import ID_RE, NAME_RE
 from charter_kit.compose.clauses import key_problem, scan
+from charter_kit.compose.module import (MISSING, ClauseSpec, Library, Module, ModuleModel, ValueSpec,
+                                       ValueSpecModel, check_value)
 from charter_kit.errors import ModuleError, Problem, did_you_mean
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text, validation_problems
 from charter_kit.model.semver import Version
-
-MISSING: Any = object()
 
 
 def builtin_dir() -> Path:
@@ -33,200 +30,6 @@ def builtin_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "modules"
 
 
-
-
-def _number_as_text(value: Any) -> Any:
-    # YAML reads "1.0" as a float; keep it as text so the semver check can explain the problem.
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-
-
-VersionText = Annotated[str, pydantic.BeforeValidator(_number_as_text)]
-
-
-# -- module.yml schema ----------------------------------------------------------------------------
-Text = dict[str, str]
-
-
-class _Strict(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
-
-
-class ValueSpecModel(_Strict):
-    """A typed variable or option as declared in module.yml."""
-
-    type: Literal["string", "text", "email", "url", "date", "int", "bool", "list", "choice"]
-    default: Any = None
-    label: Text
-    help: Text | None = None
-    choices: list[str] | None = None
-
-
-class ChangelogModel(_Strict):
-    """One changelog entry of module.yml."""
-
-    version: VersionText
-    date: str
-    note: Text
-
-
-class ModuleModel(_Strict):
-    """The schema of module.yml."""
-
-    id: str
-    version: VersionText
-    title: Text
-    summary: Text
-    order: int
-    requires: list[str] = []
-    conflicts: list[str] = []
-    jurisdictions: list[Jurisdiction] = list(JURISDICTIONS)
-    contacts: list[str] = []
-    variables: dict[str, ValueSpecModel] = {}
-    options: dict[str, ValueSpecModel] = {}
-    legal_basis: dict[Literal[BASIS_KEYS], list[str]] = {}
-    changelog: list[ChangelogModel] = []
-
-
-# -- pure models ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ValueSpec:
-    """A typed variable or option of a module, with its default (MISSING when required)."""
-
-    name: str
-    type: str
-    label: dict[str, str]
-    default: Any = MISSING
-    help: dict[str, str] | None = None
-    choices: tuple[str, ...] | None = None
-
-    @property
-    def required(self) -> bool:
-        """True when the profile must give a value."""
-        return self.default is MISSING
-
-    def check(self, value: Any) -> Any:
-        """Return ``value`` normalized to this type; raise ValueError saying what is expected."""
-        return check_value(self.type, value, self.choices)
-
-
-def check_value(kind: str, value: Any, choices: Iterable[str] | None = None) -> Any:
-    """Validate and normalize one value of a typed variable (dates become ISO strings)."""
-    if kind in ("string", "text"):
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, got {_show(value)}")
-        return value
-    if kind == "email":
-        if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-            raise ValueError(f"expected an e-mail address like nom@exemple.fr, got {_show(value)}")
-        return value.strip()
-    if kind == "url":
-        if not isinstance(value, str) or not URL_RE.match(value.strip()):
-            raise ValueError(f"expected a web address starting with https://, got {_show(value)}")
-        return value.strip()
-    if kind == "date":
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        try:
-            return dt.date.fromisoformat(str(value)).isoformat() if isinstance(value, str) and len(value) == 10 else _bad_date(value)
-        except ValueError:
-            return _bad_date(value)
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, got {_show(value)}")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {_show(value)}")
-        return value
-    if kind == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"expected a list of texts (- item per line), got {_show(value)}")
-        return list(value)
-    if kind == "choice":
-        allowed = list(choices or ())
-        if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(map(str, allowed))}, got {_show(value)}."
-                             + did_you_mean(str(value), allowed))
-        return value
-    raise ValueError(f"unknown type {kind!r}")
-
-
-def _bad_date(value: Any):
-    raise ValueError(f"expected a real date written YYYY-MM-DD, got {_show(value)}")
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-@dataclass(frozen=True)
-class ClauseSpec:
-    """A clause as found in a module's source: its id, heading text and line."""
-
-    key: str
-    title: str
-    line: int
-    nature: str | None = None
-    audience: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Module:
-    """One module of the library, validated, with its source text per language."""
-
-    id: str
-    version: str
-    title: dict[str, str]
-    summary: dict[str, str]
-    order: int
-    path: Path
-    texts: dict[str, str]
-    clauses: tuple[ClauseSpec, ...]
-    requires: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    jurisdictions: tuple[str, ...] = JURISDICTIONS
-    contacts: tuple[str, ...] = ()
-    variables: dict[str, ValueSpec] = field(default_factory=dict)
-    options: dict[str, ValueSpec] = field(default_factory=dict)
-    legal_basis: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    changelog: tuple[dict[str, Any], ...] = ()
-    origin: str = "library"
-
-    def source_file(self, language: str) -> Path:
-        """The Markdown file of this module for ``language``."""
-        return self.path / f"{language}.md"
-
-    def clause_ids(self) -> list[str]:
-        """The full ids of every clause the source can produce."""
-        return [f"{self.id}.{c.key}" for c in self.clauses]
-
-    def basis_for(self, jurisdiction: str) -> tuple[str, ...]:
-        """References shown for a charter under ``jurisdiction`` (EU law for EU members)."""
-        refs = list(self.legal_basis.get(jurisdiction, ()))
-        if jurisdiction in EU_JURISDICTIONS:
-            refs += self.legal_basis.get("eu", ())
-        return tuple(refs)
-
-
-@dataclass
-class Library:
-    """Modules by id, plus the notices produced while loading them (local replacements)."""
-
-    modules: dict[str, Module]
-    notices: list[str] = field(default_factory=list)
-
-    def get(self, module_id: str) -> Module | None:
-        """The module with this id, or None."""
-        return self.modules.get(module_id)
-
-    def ids(self) -> list[str]:
-        """Every module id, in charter order."""
-        return [m.id for m in self.ordered()]
-
-    def ordered(self) -> list[Module]:
-        """Every module, by ``order`` then id."""
-        return sorted(self.modules.values(), key=lambda m: (m.order, m.id))
 
 
 # -- loading --------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from charter_kit.model.charter import Charter
 from charter_kit.errors import Problem, ProfileError
-from charter_kit.compose.library import Library, load_library
+from charter_kit.compose.library import load_library
+from charter_kit.compose.module import Library
 from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.compose.render import render
 from charter_kit.compose.resolve import Selection, resolve

@@ -19,7 +19,7 @@ from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
 from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import RenderError
 from charter_kit.compose.clauses import Heading, scan
-from charter_kit.compose.library import Module
+from charter_kit.compose.module import Module
 from charter_kit.compose.resolve import Selected, Selection
 
 _REF_TOKEN = "\x00ref:{}\x00"

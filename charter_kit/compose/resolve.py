@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charter_kit.errors import Problem, ProfileError, closest, did_you_mean
-from charter_kit.compose.library import Library, Module, ValueSpec
+from charter_kit.compose.module import Library, Module, ValueSpec
 from charter_kit.model.vocabulary import ID_RE
 from charter_kit.compose.profile import LoadedProfile, ModuleEntry
 

@@ -22,8 +22,11 @@ class ChangelogEntry:
     """One line of a module's changelog: version, date (ISO) and note."""
 
     version: str
+    """The module version."""
     date: str
+    """ISO date."""
     note: str
+    """What changed, in the charter's language."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,15 @@ class Clause:
     """One numbered rule: ``id`` is ``<module>.<clause>``, ``text`` its rendered Markdown body."""
 
     id: str
+    """"<module>.<clause>", stable across versions."""
     number: str
+    """"N.M" as printed."""
     title: str
+    """The heading, inert Markdown."""
     text: str
+    """The rendered Markdown body."""
     overridden: bool = False
+    """True when the profile replaced its title or text."""
     nature: str | None = None
     """"regle", "procedure" or "information" (vocabulary.NATURES); None in charters released before natures."""
     audience: tuple[str, ...] = ()
@@ -61,17 +69,29 @@ class Article:
     """One module of the charter, numbered, with its clauses and provenance."""
 
     id: str
+    """The module id."""
     number: int
+    """Article number, from 1."""
     title: str
+    """The module's title."""
     intro: str
+    """Markdown before the first clause."""
     clauses: tuple[Clause, ...]
+    """The numbered clauses."""
     legal_basis: tuple[str, ...] = ()
+    """References shown under the article, for the charter's jurisdiction."""
     module_version: str = "0.0.0"
-    origin: str = "library"  # "library" or "local": where the module's text came from
+    """The module's version when rendered."""
+    origin: str = "library"
+    """"library" or "local": where the module's text came from."""
     variables: dict[str, Any] = field(default_factory=dict)
+    """The module's resolved variables."""
     options: dict[str, Any] = field(default_factory=dict)
+    """The module's resolved options."""
     contacts: tuple[str, ...] = ()
+    """Contact roles the module cites."""
     changelog: tuple[ChangelogEntry, ...] = ()
+    """The module's changelog, for the diff's causes."""
 
 
 @dataclass(frozen=True)
@@ -79,19 +99,33 @@ class Charter:
     """A rendered charter: metadata, articles, and everything outputs need, nothing else."""
 
     title: str
+    """The charter's title ("Charte d'utilisation des réseaux sociaux")."""
     company: dict[str, Any]
+    """name, legal_name, listed, website."""
     articles: tuple[Article, ...]
+    """The numbered articles, one per selected module, in order."""
     language: str = "fr"
+    """Language code of the text ("fr")."""
     jurisdiction: str = "fr"
+    """Law the charter is written for (vocabulary.JURISDICTIONS)."""
     status: str = "guide"
+    """Legal status (vocabulary.STATUSES)."""
     version: str | None = None
+    """Release version; None for a draft."""
     date: str | None = None
+    """Release date, ISO; None for a draft."""
     effective_date: str | None = None
+    """Date from which it applies, ISO, if fixed."""
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Contacts by role: name, email, phone."""
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The profile's clause overrides, kept for the diff's causes."""
     branding: dict[str, Any] = field(default_factory=dict)
+    """Primary colour and the embedded logo."""
     site: dict[str, Any] = field(default_factory=dict)
+    """The published site's URL."""
     pdf: dict[str, Any] = field(default_factory=dict)
+    """PDF settings (variant, signature block)."""
 
     def __post_init__(self) -> None:
         for n, article in enumerate(self.articles, start=1):
