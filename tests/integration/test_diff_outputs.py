@@ -229,7 +229,7 @@ def test_html_redline_shows_readable_text_not_markdown(browser_page):
     assert strong.count() >= 1
 
 
-# -- PDF (WeasyPrint) ------------------------------------------------------------------------------
+# -- PDF (Typst) ------------------------------------------------------------------------------------
 def test_pdf_redline_reads_back(out, d):
     reader = PdfReader(out / "redline.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
