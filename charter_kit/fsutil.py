@@ -71,6 +71,30 @@ def atomic_dir(target: Path, *, point: str = "atomic-dir") -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def new_dir(target: Path, *, point: str = "new-dir", mode: int = 0o755) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``target``; on success it becomes ``target``, which
+    must not exist: it is never replaced (a release is written once).
+
+    The temporary name carries the writer's pid, so ``sweep`` removes what a killed writer left.
+    """
+    target = Path(target)
+    _parent(target)
+    sweep(target)
+    tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, mode)  # mkdtemp makes a private folder; what it becomes is meant to be shared
+    try:
+        yield tmp
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "appeared while writing; it is never overwritten", str(target))
+        pause_point(f"{point}:before-rename", target)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pause_point(f"{point}:after-rename", target)
+
+
 def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir") -> None:
     """Put folder ``new`` at ``target``: swapped in one step where the system allows it, else the
     old ``target`` is moved aside first (a later ``sweep`` puts it back if the writer is killed)."""

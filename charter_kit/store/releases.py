@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from charter_kit import __version__
 from charter_kit.diff.compare import ReleaseInfo
 from charter_kit.errors import ReleaseError
-from charter_kit.fsutil import pause_point
+from charter_kit.fsutil import new_dir
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
-from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Release, one_line, release_from_yaml,
-                                       sha256, status)
+from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Approval, Release, one_line,
+                                       release_from_yaml, sha256, status)
 from charter_kit.model.vocabulary import RELEASE_KINDS
 
 RELEASES_DIR = "releases"
@@ -109,7 +107,8 @@ def release_file(release: Release, name: str) -> Path:
 
 def release_info(release: Release) -> ReleaseInfo:
     """What the diff needs to know of a release (version, date, approvals, notes)."""
-    return ReleaseInfo(release.version, release.date, approvals=release.approvals, notes=release.notes)
+    return ReleaseInfo(release.version, release.date, approvals=tuple(a.text for a in release.approvals),
+                       notes=release.notes)
 
 
 def release_table(releases: Sequence[Release], on: dt.date) -> str:
@@ -126,8 +125,12 @@ def release_table(releases: Sequence[Release], on: dt.date) -> str:
 
 # -- writing a release ----------------------------------------------------------------------------
 def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, kind: str,
-                  previous: Release | None, approvals: Sequence[str] = (), notes: str | None = None) -> Release:
-    """Write charter.json, the outputs ({file name: bytes}) and release.yml into ``releases/<version>/``."""
+                  previous: Release | None, approvals: Sequence[Approval | str] = (), notes: str | None = None,
+                  procedure: str | None = None, forced: str | None = None) -> Release:
+    """Write charter.json, the outputs ({file name: bytes}) and release.yml into ``releases/<version>/``.
+
+    ``procedure`` names the adoption procedure that applies; ``forced`` says why a refusal was overridden.
+    """
     if kind not in RELEASE_KINDS:
         raise ReleaseError(f"kind '{kind}' is not one of {', '.join(RELEASE_KINDS)}")
     blob = charter.to_json().encode("utf-8")
@@ -137,6 +140,7 @@ def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, ki
         digest=digest, previous_version=previous.version if previous else None, kind=kind,
         approvals=tuple(approvals), notes=notes, modules=module_versions(charter), charter_kit=__version__,
         files={CHARTER_FILE: digest, **{name: sha256(data) for name, data in outputs.items()}},
+        procedure=procedure, forced=forced,
     )
     target = releases_dir(root) / release.version
     _write_folder(target, {CHARTER_FILE: blob, **outputs, RELEASE_FILE: release.to_yaml().encode("utf-8")})
@@ -151,22 +155,13 @@ def module_versions(charter: Charter) -> dict[str, str]:
 def _write_folder(target: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` into a hidden sibling folder, then rename it to ``target`` (never replacing)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        with new_dir(target, point="release") as tmp:
+            for name, data in files.items():
+                with open(tmp / name, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+    except FileExistsError:
+        raise ReleaseError(f"{target}: appeared while writing; a release is never overwritten") from None
     except OSError as exc:
-        raise ReleaseError(f"{target.parent}: cannot write the release ({exc.strerror})") from None
-    try:
-        for name, data in files.items():
-            with open(tmp / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a release is meant to be shared
-        if target.exists():
-            raise ReleaseError(f"{target}: appeared while writing; a release is never overwritten")
-        pause_point("release:before-rename", target)
-        os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    pause_point("release:after-rename", target)
+        raise ReleaseError(f"{exc.filename or target}: cannot write the release ({exc.strerror})") from None

@@ -291,7 +291,7 @@ def test_a_failed_write_leaves_no_release_and_no_temporary_folder(copy, monkeypa
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(os, "rename", broken_rename)
     charter = make_charter(" Encore.", version="1.2.0", date="2026-04-01", effective="2026-04-01")
-    with pytest.raises(OSError):
+    with pytest.raises(ReleaseError, match="No space left on device"):
         _write(copy, charter, kind="editorial", previous=previous)
     assert sorted(p.name for p in releases_dir(copy).iterdir()) == before
 
