@@ -68,6 +68,43 @@ class CharterSettings(_Model):
     """Date from which the draft applies (a release sets its own)."""
 
 
+def _unique_ids(items: list[Any], what: str) -> list[Any]:
+    seen = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{what} id '{item.id}' is given twice")
+        seen.add(item.id)
+    return items
+
+
+Id = Annotated[StrictStr, Field(pattern=ID_RE.pattern)]
+
+
+class Establishment(_Model):
+    """An establishment that adopts the charter through its own procedure (its own règlement intérieur)."""
+
+    id: Id
+    """Short id used on the command line ("saclay")."""
+    name: Text
+    """Its name in documents ("Établissement de Saclay")."""
+
+
+class Entity(_Model):
+    """An employer company of the group that adopts the charter for its own staff."""
+
+    id: Id
+    """Short id used on the command line ("horizon-sa")."""
+    name: Text
+    """Its registered name ("Horizon SA")."""
+    establishments: list[Establishment] = []
+    """Its establishments, when each adopts the charter separately."""
+
+    @pydantic.field_validator("establishments")
+    @classmethod
+    def _distinct(cls, value: list[Establishment]) -> list[Establishment]:
+        return _unique_ids(value, "establishment")
+
+
 class Company(_Model):
     """Who the company is."""
 
@@ -79,6 +116,20 @@ class Company(_Model):
     """True when the company's shares are traded on a regulated market."""
     website: Url | None = None
     """The company's public website (https://…)."""
+    entities: list[Entity] = []
+    """Employer companies that each adopt the charter (a group); empty for a single company."""
+    establishments: list[Establishment] = []
+    """Establishments of a single company that each adopt the charter (with a group, list them under each entity)."""
+    industrial: StrictBool = False
+    """Switzerland: an industrial company within the meaning of the Labour Act (it needs a règlement d'entreprise)."""
+
+    @pydantic.model_validator(mode="after")
+    def _scopes(self) -> Company:
+        if self.entities and self.establishments:
+            raise ValueError("give the establishments under each entity (entities: - establishments: …), not both")
+        _unique_ids(self.entities, "entity")
+        _unique_ids(self.establishments, "establishment")
+        return self
 
 
 class Contact(_Model):

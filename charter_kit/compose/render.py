@@ -48,14 +48,24 @@ class _Company:
         return self.name
 
 
+#: Release settings that change with every version: outputs show them from the charter's metadata, so
+#: that a clause says what the employee is asked to do and only changes when that does.
+_STAMPS = {"version": "the version number", "effective_date": "the effective date", "date": "the release date"}
+
+
 @dataclass(frozen=True)
 class _CharterInfo:
     title: str
     language: str
     jurisdiction: str
     status: str
-    version: str | None
-    effective_date: dt.date | None
+
+    def __getattr__(self, name: str):
+        if name in _STAMPS:
+            raise RenderError(f"charter.{name} is not available in module text: {_STAMPS[name]} changes with "
+                              "every release, and the site, the PDF and the banners already show it",
+                              hint="remove it from the clause; a clause says what employees are asked to do")
+        raise AttributeError(name)
 
 
 class _Namespace(dict):
@@ -87,8 +97,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     company = _Company(profile.company.name, profile.company.legal_name or profile.company.name,
                        profile.company.listed, profile.company.website)
     contacts = _Namespace({role: _Contact(c.name, c.email, c.phone) for role, c in profile.contacts.items()})
-    info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status,
-                        version, dt.date.fromisoformat(eff) if eff else None)
+    info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status)
     possible = {cid for s in selection.modules for cid in s.module.clause_ids()}
     env = get_environment()
 
@@ -122,7 +131,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     return Charter(
         title=profile.charter.title,
         company={"name": company.name, "legal_name": company.legal_name,
-                 "listed": company.listed, "website": company.website},
+                 "listed": company.listed, "website": company.website, **_adoption_scope(profile.company)},
         articles=tuple(articles), language=lang, jurisdiction=profile.charter.jurisdiction,
         status=profile.charter.status, version=version, date=date, effective_date=eff,
         contacts={role: {"name": c.name, "email": c.email, "phone": c.phone} for role, c in profile.contacts.items()},
@@ -225,6 +234,19 @@ def split_clauses(text: str) -> tuple[str, list[tuple[Heading, str]]]:
         else:
             intro.append(line)
     return normalize_block("\n".join(intro)), [(h, normalize_block("\n".join(b))) for h, b in clauses]
+
+
+def _adoption_scope(company) -> dict[str, Any]:
+    """Who adopts the charter (entities, establishments, industrial), only when declared: a charter
+    without them keeps the canonical form, hence the digest, it had before these settings existed."""
+    scope: dict[str, Any] = {}
+    if company.entities:
+        scope["entities"] = [e.model_dump() for e in company.entities]
+    if company.establishments:
+        scope["establishments"] = [e.model_dump() for e in company.establishments]
+    if company.industrial:
+        scope["industrial"] = True
+    return scope
 
 
 def _logo(selection: Selection) -> dict[str, str] | None:
