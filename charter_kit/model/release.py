@@ -30,6 +30,40 @@ _HEADER = ("# Version figée de la charte, écrite par `charter release`.\n"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _FIELDS = ("version", "date", "effective_date", "previous_version", "kind", "digest", "approvals",
            "notes", "modules", "charter_kit", "files")
+#: Fields added later, written only when set, so a release written before them reads and writes the same.
+_OPTIONAL = {"procedure": None, "forced": None}
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved a release: a name, a role and a date (ISO); releases written before roles keep their text."""
+
+    name: str
+    """The person or body ("Jeanne Roy", "Comité social et économique")."""
+    role: str | None = None
+    """Their role ("DRH"); None in an approval written as one text."""
+    date: str | None = None
+    """The day they approved, ISO; None when not given."""
+
+    @classmethod
+    def parse(cls, text: str) -> Approval:
+        """"Jeanne Roy, DRH, 2027-01-02" -> name, role, date (the date last, the role optional)."""
+        parts = [p.strip() for p in str(text).split(",") if p.strip()]
+        if not parts:
+            raise ReleaseError(f"'{text}' names no one", hint='write --approved-by "Jeanne Roy, DRH, 2027-01-02"')
+        date = parts.pop() if len(parts) > 1 and _parse_date(parts[-1]) is not None else None
+        return cls(parts[0], ", ".join(parts[1:]) or None, date)
+
+    @property
+    def text(self) -> str:
+        """The approval on one line, as it is typed: "Jeanne Roy, DRH, 2027-01-02"."""
+        return ", ".join(p for p in (self.name, self.role, self.date) if p)
+
+    def to_data(self) -> str | dict[str, str | None]:
+        """Its form in release.yml: a mapping, or the plain text of an approval that has only a name."""
+        if self.role is None and self.date is None:
+            return self.name
+        return {"name": self.name, "role": self.role, "date": self.date}
 
 
 @dataclass(frozen=True)
@@ -48,8 +82,8 @@ class Release:
     """The release this one follows (None for the first): the chain verify walks."""
     kind: str
     """"substantive" (employees' rules change) or "editorial" (presentation only)."""
-    approvals: tuple[str, ...] = ()
-    """Who approved it ("Jeanne Roy, DRH")."""
+    approvals: tuple[Approval, ...] = ()
+    """Who approved it, with role and date (a text given here is kept as the approval's name)."""
     notes: str | None = None
     """HR's release notes, shown on the employees' "Modifications" page."""
     modules: dict[str, str] = field(default_factory=dict)
@@ -58,8 +92,16 @@ class Release:
     """The charter-kit version that wrote it."""
     files: dict[str, str] = field(default_factory=dict)
     """Every file of the release but release.yml, with its sha256 (charter.json and the outputs)."""
+    procedure: str | None = None
+    """The adoption procedure that applies ("fr/annexe-reglement-interieur"); None before charter-kit tracked it."""
+    forced: str | None = None
+    """Why a refusal was overridden with --force (an effective date before the earliest lawful one), if any."""
     path: Path | None = field(default=None, compare=False)
     """The release's folder once read from the store."""
+
+    def __post_init__(self) -> None:
+        approvals = tuple(a if isinstance(a, Approval) else Approval(str(a)) for a in self.approvals)
+        object.__setattr__(self, "approvals", approvals)
 
     @property
     def semver(self) -> Version:
@@ -78,7 +120,8 @@ class Release:
     def to_yaml(self) -> str:
         """The text of release.yml: a commented header, the fields in a fixed order, the seal."""
         data = {name: getattr(self, name) for name in _FIELDS}
-        data["approvals"] = list(self.approvals)
+        data["approvals"] = [a.to_data() for a in self.approvals]
+        data.update({name: getattr(self, name) for name, unset in _OPTIONAL.items() if getattr(self, name) != unset})
         body = _HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
         return body + f"seal: {sha256(body.encode('utf-8'))}\n"
 
@@ -105,14 +148,16 @@ def release_from_yaml(text: str, path: Path) -> Release:
     if not isinstance(data, dict):
         raise ReleaseError(f"{display}: expected a mapping of release fields")
     data.pop("seal", None)
-    unknown = sorted(set(data) - set(_FIELDS))
+    unknown = sorted(set(data) - set(_FIELDS) - set(_OPTIONAL))
     missing = [name for name in _FIELDS if name not in data]
     problems = [f"unknown fields: {', '.join(map(str, unknown))}"] if unknown else []
     problems += [f"missing fields: {', '.join(missing)}"] if missing else []
     if problems:
         raise ReleaseError(f"{display}: " + "; ".join(problems))
     _check_types(data, display)
-    return Release(**{**data, "approvals": tuple(data["approvals"]), "path": path})
+    approvals = tuple(Approval(a) if isinstance(a, str) else Approval(a["name"], a.get("role"), a.get("date"))
+                      for a in data["approvals"])
+    return Release(**{**data, "approvals": approvals, "path": path})
 
 
 def _check_types(data: dict[str, Any], display: Path) -> None:
@@ -125,11 +170,11 @@ def _check_types(data: dict[str, Any], display: Path) -> None:
     for name in ("date", "effective_date"):
         if _parse_date(data[name]) is None:
             raise bad(name, "a date YYYY-MM-DD")
-    for name in ("previous_version", "notes"):
+    for name in ("previous_version", "notes", *[n for n in _OPTIONAL if n in data]):
         if data[name] is not None and not isinstance(data[name], str):
             raise bad(name, "text or null")
-    if not isinstance(data["approvals"], list) or not all(isinstance(a, str) for a in data["approvals"]):
-        raise bad("approvals", "a list of texts")
+    if not isinstance(data["approvals"], list) or not all(_approval_ok(a) for a in data["approvals"]):
+        raise bad("approvals", "a list of texts or of {name, role, date}")
     for name in ("modules", "files"):
         value = data[name]
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
@@ -140,6 +185,15 @@ def _check_types(data: dict[str, Any], display: Path) -> None:
         raise ReleaseError(f"{display}: files: '{outside[0]}' is not a file name of this release folder")
     if CHARTER_FILE not in data["files"] or not any(name.endswith(".pdf") for name in data["files"]):
         raise bad("files", f"{CHARTER_FILE}, the PDF annex and any other output, with their sha256")
+
+
+def _approval_ok(value: Any) -> bool:
+    """An approval in release.yml: a text, or a mapping with a name, a role and an ISO date (or nulls)."""
+    if isinstance(value, str):
+        return True
+    return (isinstance(value, dict) and set(value) <= {"name", "role", "date"} and isinstance(value.get("name"), str)
+            and all(value.get(k) is None or isinstance(value.get(k), str) for k in ("role", "date"))
+            and (value.get("date") is None or _parse_date(value["date"]) is not None))
 
 
 # -- dates and statuses (pure) ----------------------------------------------------------------------
