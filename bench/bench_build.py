@@ -1,10 +1,10 @@
-"""Benchmark: `charter build` of the largest example against bare mkdocs + bare WeasyPrint.
+"""Benchmark: `charter build` of the largest example against bare mkdocs + bare Typst.
 
 Run with ``python bench/bench_build.py [--rounds N] [--profile PATH]``. In one process, with
 imports already warm, each round measures side by side:
 
 - a bare in-process ``mkdocs build`` of the same generated MkDocs project (``site.write_project``),
-- a bare WeasyPrint render of the same print HTML and CSS (``pdf.pdf_html``, ``pdf.stylesheet``),
+- a bare Typst compile of the annex template with the same data (``pdf.annex_data``),
 - a full ``build.build`` (profile → site + PDF, PDF cache empty),
 - a second ``build.build`` with nothing changed (the PDF comes from the cache).
 
@@ -56,24 +56,24 @@ def bare_mkdocs(config_file: Path, out: Path, epoch: int) -> None:
     build(load_config(config_file=str(config_file), site_dir=str(out)))
 
 
-def bare_weasyprint(html: str, css: str, variant: str) -> bytes:
-    """A plain WeasyPrint render of the annex's HTML and CSS."""
-    from weasyprint import CSS, HTML
+def bare_typst(data: dict, date: str | None, inputs: dict[str, str]) -> bytes:
+    """A plain Typst compile of the annex template, its data already prepared."""
+    from charter_kit.outputs.typst_engine import compile_pdf
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=css)], pdf_variant=variant)
+    return compile_pdf("annex.typ", data, date=date, inputs=inputs)
 
 
 def measure(profile: Path, rounds: int) -> dict[str, list[float]]:
     """Time the four variants ``rounds`` times, interleaved so machine load affects all alike."""
     from charter_kit.commands.build import build
-    from charter_kit.outputs.pdf import pdf_html, stylesheet
+    from charter_kit.outputs.markup import charter_date
+    from charter_kit.outputs.pdf import annex_data
     from charter_kit.compose.pipeline import load_project
     from charter_kit.outputs.site import source_date_epoch, write_project
 
     charter = load_project(profile).charter
-    html, css = pdf_html(charter), stylesheet(charter)
-    variant = charter.pdf.get("variant") or "pdf/a-3b"
-    times: dict[str, list[float]] = {"mkdocs": [], "weasyprint": [], "full": [], "second": []}
+    data, date, inputs = annex_data(charter), charter_date(charter), {"charter": charter.to_json()}
+    times: dict[str, list[float]] = {"mkdocs": [], "typst": [], "full": [], "second": []}
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         work = Path(tmp)
         config_file = write_project(charter, work / "project")
@@ -82,7 +82,7 @@ def measure(profile: Path, rounds: int) -> dict[str, list[float]]:
             site_dir, out = work / f"bare-{n}", work / f"build-{n}"
             sample = {
                 "mkdocs": timed(lambda: bare_mkdocs(config_file, site_dir, epoch)),
-                "weasyprint": timed(lambda: bare_weasyprint(html, css, variant)),
+                "typst": timed(lambda: bare_typst(data, date, inputs)),
                 "full": timed(lambda: build(profile, out)),
                 "second": timed(lambda: build(profile, out)),
             }
@@ -113,18 +113,18 @@ def cold_cli(profile: Path) -> float:
 def report(times: dict[str, list[float]], memory: dict[str, int], cold: float) -> str:
     """The results as text."""
     med = {key: statistics.median(values) for key, values in times.items()}
-    bare = med["mkdocs"] + med["weasyprint"]
+    bare = med["mkdocs"] + med["typst"]
     # Ratios within each round, where the variants ran side by side under the same load.
-    per_round = [f / (m + w) for f, m, w in zip(times["full"], times["mkdocs"], times["weasyprint"])]
+    per_round = [f / (m + w) for f, m, w in zip(times["full"], times["mkdocs"], times["typst"])]
     second = [s / f for s, f in zip(times["second"], times["full"])]
     lines = [f"rounds: {len(times['full'])} (medians, seconds)"]
     lines += [f"  {key:<11} {med[key]:6.2f}   (min {min(v):.2f}, max {max(v):.2f})" for key, v in times.items()]
     lines += [
-        f"bare sum (mkdocs + weasyprint)       {bare:6.2f}",
+        f"bare sum (mkdocs + typst)           {bare:6.2f}",
         f"full build / bare sum                {med['full'] / bare:6.2f}   (target <= 1.15, aim < 0.85)",
         f"  median of per-round ratios         {statistics.median(per_round):6.2f}   "
         f"(rounds: {', '.join(f'{r:.2f}' for r in per_round)})",
-        f"  floor with perfect overlap         {max(med['mkdocs'], med['weasyprint']) / bare:6.2f}   "
+        f"  floor with perfect overlap         {max(med['mkdocs'], med['typst']) / bare:6.2f}   "
         "(the longer of the two bare renders / bare sum)",
         f"second build / first build           {med['second'] / med['full']:6.2f}   (target < 0.33; "
         f"per round {', '.join(f'{r:.2f}' for r in second)})",
@@ -145,7 +145,6 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     times = measure(args.profile.resolve(), args.rounds)
     print(report(times, peak_memory(args.profile.resolve()), cold_cli(args.profile.resolve())))
 

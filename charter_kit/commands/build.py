@@ -1,6 +1,6 @@
 """`charter build`: the site and the PDF of a charter, built side by side, written atomically.
 
-The site (mkdocs, in this process) and the PDF (WeasyPrint, in a forked child process) do not
+The site (mkdocs, in this process) and the PDF (Typst, in a forked child process) do not
 depend on each other, so they run concurrently; a process that runs threads (the live preview)
 cannot fork safely and renders the PDF after the site instead. The PDF is cached under
 ``<out>/.cache/pdf`` by the charter's digest and charter-kit's version: an unchanged charter is

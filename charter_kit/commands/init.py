@@ -95,7 +95,6 @@ def profile_text(answers: Answers, library: Library) -> str:
         "  # logo: assets/logo.svg",
         "",
         "pdf:",
-        "  variant: pdf/a-3b          # ou pdf/ua-1 (PDF accessible)",
         "  signature_block: true      # page d'accusé de réception à signer",
         "",
     ]

@@ -1,7 +1,8 @@
 """Presentation shared by the site and the PDF: Markdown extensions, labels, logo and colours.
 
-The site (mkdocs) and the PDF (WeasyPrint) must show a clause the same way, so both convert its
-Markdown with the same extensions and take their French labels and brand colours from here.
+The site (mkdocs) and the PDF (Typst) must show a clause the same way, so both take their French
+labels and brand colours from here. The site converts Markdown with ``EXTENSIONS``; the PDF parses
+the same CommonMark with markdown-it-py (outputs/typst_markup.py), and tests compare the two.
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ PROFILE_TEXT = {
     "site": "Le site des salariés.",
     "site.url": "Adresse à laquelle le site est publié.",
     "pdf": "L'annexe PDF.",
-    "pdf.variant": "`pdf/a-3b` (archivage, par défaut) ou `pdf/ua-1` (PDF balisé, accessible).",
+    "pdf.variant": "`pdf/a-3b` ou `pdf/ua-1` : sans effet, gardé pour les anciens profils ; le PDF est "
+                   "toujours à la fois PDF/A-3a (archivage) et PDF/UA-1 (balisé, accessible).",
     "pdf.signature_block": "Ajoute une page d'accusé de réception à signer, avec la version et son empreinte.",
 }
 #: What the free key of a mapping stands for, shown in the key's path.
