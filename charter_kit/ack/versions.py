@@ -191,7 +191,7 @@ class Changes:
 def changes_since(root: Path, old: str, new: str) -> Changes:
     """The employee-facing summary of the diff between two releases (no internal causes)."""
     from charter_kit.diff.compare import diff
-    from charter_kit.reports.common import (article_nature, clause_heading, clause_nature, detailed,
+    from charter_kit.reports.wording import (article_nature, clause_heading, clause_nature, detailed,
                                             summary_sentence)
 
     releases = store.load_releases(Path(root))
