@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 CHARTER := $(VENV)/bin/charter
 EXAMPLE ?= examples/groupe-horizon
 
-.PHONY: demo test venv system-deps docs clean
+.PHONY: demo test venv system-deps npm-deps docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,15 @@ venv: $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh
 
+# npm packages of the accessibility and editor tests (axe-core, yaml-language-server) in node_modules/.
+npm-deps: system-deps
+	@bash scripts/npm-deps.sh
+
 demo: venv system-deps
 	$(CHARTER) check -p $(EXAMPLE)/charter.yml
 	$(CHARTER) build -p $(EXAMPLE)/charter.yml
 
-test: venv system-deps
+test: venv system-deps npm-deps
 	$(PY) -m pytest -q
 
 docs: venv

@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from charter_kit.outputs import markup
+from charter_kit.locales.typography import typography
+from charter_kit.outputs import markup, site_text
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.escape import md_escape
@@ -29,7 +30,10 @@ from charter_kit.templating import get_environment
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "site" / "charte.css"
+#: "Copier la référence" buttons and the version selector's name (a file: the site runs no inline script).
+SCRIPT = Path(__file__).resolve().parent.parent / "templates" / "site" / "charte.js"
 ARTICLES = "articles"
+ESSENTIEL = "essentiel.md"
 #: Banner of a published version that is not the one in force: (CSS class, sentence), by status code.
 BANNERS = {
     "archived": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),
@@ -76,6 +80,7 @@ def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None
     for rel, text in pages(charter, pdf_name=pdf_name, version=version).items():
         _write(docs / rel, text)
     _write(docs / "assets" / "charte.css", STYLESHEET.read_text(encoding="utf-8"))
+    _write(docs / "assets" / "charte.js", SCRIPT.read_text(encoding="utf-8"))
     _write(docs / "assets" / "couleurs.css", palette_css(charter))
     logo = markup.logo(charter)
     if logo is not None:
@@ -120,9 +125,13 @@ def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
 def pages(charter: Charter, *, pdf_name: str | None = None,
           version: VersionContext | None = None) -> dict[str, str]:
     """Every Markdown page of the site, by path under docs/."""
-    out = {"index.md": home_page(charter, pdf_name), "contacts.md": contacts_page(charter)}
+    out = {"index.md": home_page(charter, pdf_name),
+           ESSENTIEL: site_text.essential_page(charter, lambda cid: f"{ARTICLES}/{clause_link(cid)}"),
+           "contacts.md": contacts_page(charter)}
+    # A published version's ¶ links name it, so a link copied under latest/ never moves.
+    versioned = version is not None and charter.version is not None
     for article in charter.articles:
-        out[article_path(article)] = article_page(charter, article)
+        out[article_path(article)] = article_page(charter, article, versioned=versioned)
     if version is not None and version.changes_markdown:
         out["modifications.md"] = changes_page(version.changes_markdown)
     return out
@@ -151,13 +160,20 @@ def home_page(charter: Charter, pdf_name: str | None) -> str:
     return "\n".join(parts)
 
 
-def article_page(charter: Charter, article: Article) -> str:
-    """One article: its introduction, its clauses as anchored sections, then its legal basis."""
+def article_page(charter: Charter, article: Article, *, versioned: bool = False) -> str:
+    """One article: its introduction, its clauses as anchored sections, then its legal basis.
+
+    Each clause heading carries its number for the "Copier la référence" button and, in a
+    published version (``versioned``), the ¶ link's address under the version's own folder.
+    """
     parts = [f"# Article {article.number}. {md_escape(article.title)}", ""]
     if article.intro:
         parts += [link_clauses(article.intro, clause_link), ""]
     for clause in article.clauses:
-        parts += [f"## {clause.number} {clause.title} {{#{clause.key}}}", "", link_clauses(clause.text, clause_link), ""]
+        attrs = f'#{clause.key} data-ck-ref="{clause.number}"'
+        if versioned:
+            attrs += f' data-ck-href="../../../{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
+        parts += [f"## {clause.number} {clause.title} {{{attrs}}}", "", link_clauses(clause.text, clause_link), ""]
     basis = charter.legal_basis(article)
     if basis:
         parts += ["## Références juridiques", "", *[f"- {md_escape(ref)}" for ref in basis], ""]
@@ -194,8 +210,10 @@ def _reading_guide(charter: Charter) -> str:
     return (f"La charte compte {articles}. Chaque article traite d’un sujet et se divise en règles "
             "numérotées (1.1, 1.2…). La première phrase d’une règle dit l’essentiel ; la suite "
             "explique pourquoi et comment, souvent avec des exemples « En pratique ».\n\n"
+            "Pressé ? [L’essentiel](essentiel.md) donne la première phrase de chaque règle.\n\n"
             "La recherche, en haut de chaque page, retrouve une règle à partir d’un mot. Le symbole ¶ "
-            "à côté du titre d’une règle donne son lien permanent, à copier pour la citer. "
+            "à côté du titre d’une règle donne son lien permanent, qui nomme la version ; le bouton "
+            "« Copier la référence » copie sa référence complète, pour la citer. "
             "En cas de doute, adressez-vous aux [contacts](contacts.md).")
 
 
@@ -249,14 +267,15 @@ def mkdocs_config(charter: Charter, *, pdf_name: str | None = None,
     if logo is not None:
         theme["logo"] = theme["favicon"] = f"assets/{logo.filename}"
     config: dict[str, Any] = {
-        "site_name": _html_text(charter.title),
-        "site_description": _html_text(f"{charter.title}, {markup.version_label(charter)}"),
-        "site_author": _html_text(markup.legal_name(charter)),
+        "site_name": _html_text(typography(charter.title)),
+        "site_description": _html_text(typography(f"{charter.title}, {markup.version_label(charter)}")),
+        "site_author": _html_text(typography(markup.legal_name(charter))),
         "theme": theme,
         "nav": _nav(charter, version),
         "extra_css": ["assets/couleurs.css", "assets/charte.css"],
+        "extra_javascript": ["assets/charte.js"],
         "markdown_extensions": [*markup.EXTENSIONS, {"toc": {
-            "permalink": "¶", "permalink_title": "Lien permanent vers cette section"}}],
+            "permalink": "¶", "permalink_title": "Lien permanent vers cette section"}}, site_text.__name__],
         "plugins": [{"search": {"lang": "fr", "separator": SEARCH_SEPARATOR}}],
         "extra": {"generator": False, "charter": _footer_context(charter, pdf_name, version)},
         "validation": {"nav": {"omitted_files": "warn", "not_found": "warn"},
@@ -273,8 +292,8 @@ def mkdocs_config(charter: Charter, *, pdf_name: str | None = None,
 
 
 def _nav(charter: Charter, version: VersionContext | None) -> list[Any]:
-    articles = [{_html_text(f"{a.number}. {a.title}"): article_path(a)} for a in charter.articles]
-    nav: list[Any] = [{"Accueil": "index.md"}]
+    articles = [{_html_text(typography(f"{a.number}. {a.title}")): article_path(a)} for a in charter.articles]
+    nav: list[Any] = [{"Accueil": "index.md"}, {"L’essentiel": ESSENTIEL}]
     if articles:
         nav.append({"Les articles": articles})
     nav.append({"Contacts": "contacts.md"})
@@ -289,13 +308,15 @@ def _footer_context(charter: Charter, pdf_name: str | None, version: VersionCont
     if kind == "a-venir" and charter.effective_date:
         banner = f"Version à venir : ce texte entrera en vigueur le {markup.effective_label(charter)}."
     return {
-        "title": charter.title,
-        "legal_name": markup.legal_name(charter),
+        "title": typography(charter.title),
+        "short_title": typography(site_text.short_title(charter)),
+        "citation": site_text.citation(charter),
+        "legal_name": typography(markup.legal_name(charter)),
         "version_label": markup.version_label(charter),
-        "effective": markup.effective_label(charter) if charter.effective_date else None,
+        "effective": typography(markup.effective_label(charter)) if charter.effective_date else None,
         "digest": charter.digest,
         "pdf": pdf_name,
-        "banner": banner,
+        "banner": typography(banner) if banner else None,
         "banner_kind": kind,
         "current": version.current if version is not None else None,
         "current_url": version.current_url if version is not None else None,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from charter_kit.locales.typography import typography, typography_html
 from charter_kit.outputs import markup
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.outputs.site import VersionContext, build_site, source_date_epoch
@@ -76,6 +77,11 @@ class Page(HTMLParser):
             self._link[1] += data
 
 
+def shown(text: str) -> str:
+    """Text as a page shows it: French typography applied, spaces collapsed as the parser does."""
+    return " ".join(typography(text).split())
+
+
 def page(site: Path, rel: str) -> Page:
     """A built page, parsed."""
     return Page((site / rel).read_text(encoding="utf-8"))
@@ -117,9 +123,9 @@ def test_every_article_has_a_page_with_every_clause_anchored(example_site):
     for article in charter.articles:
         p = page(site, f"articles/{article.id}/index.html")
         h1 = [h for h in p.headings if h[0] == 1]
-        assert len(h1) == 1 and h1[0][2] == f"Article {article.number}. {article.title}"
+        assert len(h1) == 1 and h1[0][2] == shown(f"Article {article.number}. {article.title}")
         clause_headings = [h for h in p.headings if h[0] == 2][:len(article.clauses)]
-        assert [(h[1], h[2].split(" ", 1)[0]) for h in clause_headings] == \
+        assert [(h[1], h[2].split(None, 1)[0]) for h in clause_headings] == \
                [(c.key, c.number) for c in article.clauses]
         for clause in article.clauses:  # a permalink on each clause's id
             assert (f"#{clause.key}", "¶") in p.links
@@ -139,8 +145,8 @@ def test_legal_basis_closes_each_article(example_site):
 
 
 def markup_text(text: str) -> str:
-    """Text as Python-Markdown writes it into HTML (& escaped)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as Python-Markdown writes it into HTML (& escaped), set by the site's French typography."""
+    return typography_html(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def test_cross_references_point_to_the_right_page_and_anchor(sites):
@@ -156,7 +162,7 @@ def test_home_has_title_company_version_date_guide_commitments_and_pdf(sites):
     for expected in ("Charte d&#39;utilisation des réseaux sociaux", "Dupont &amp; Fils &lt;SAS&gt;",
                      "1.0.0", "1er mars 2026", "Annexe au règlement intérieur", "Comment lire cette charte",
                      "Votre engagement", "Télécharger la charte"):
-        assert expected in text or expected.replace("&#39;", "'") in text, expected
+        assert typography_html(expected) in text or typography_html(expected.replace("&#39;", "'")) in text, expected
     assert (PDF, "Télécharger la charte (PDF)") in page(sites["release"], "index.html").links
 
 
