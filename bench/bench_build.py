@@ -58,7 +58,7 @@ def bare_mkdocs(config_file: Path, out: Path, epoch: int) -> None:
 
 def bare_typst(data: dict, date: str | None, inputs: dict[str, str]) -> bytes:
     """A plain Typst compile of the annex template, its data already prepared."""
-    from charter_kit.outputs.typst_engine import compile_pdf
+    from charter_kit.typeset.engine import compile_pdf
 
     return compile_pdf("annex.typ", data, date=date, inputs=inputs)
 

@@ -4,7 +4,7 @@ It names who, which version and digest, when (UTC and local time), how (personal
 sign-on, or carried forward from an earlier acknowledgement), the event's position and hash in the
 chain, the chain head when the certificate was made, and how to check all of it.
 
-The PDF is made by the project's Typst engine (``outputs/typst_engine``). Every value reaches the
+The PDF is made by the project's Typst engine (``typeset/engine``). Every value reaches the
 document as JSON data and is shown with ``#val("key")``: Typst prints a string as text, so nothing
 from the registry (a name, an entity) can become markup or code. Same registry state, same bytes:
 the PDF's date is the acknowledgement's day, never the clock's.
@@ -191,7 +191,7 @@ def inputs(cert: Certificate) -> dict[str, str]:
 def certificate_pdf(cert: Certificate) -> bytes:
     """The certificate as PDF/A-3a bytes, through the project's Typst engine (dated at the
     acknowledgement's day, never the clock: same registry state, same bytes)."""
-    from charter_kit.outputs.typst_engine import compile_pdf
+    from charter_kit.typeset.engine import compile_pdf
 
     return compile_pdf(TEMPLATE.encode("utf-8"), inputs(cert), date=cert.at[:10])
 

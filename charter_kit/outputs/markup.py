@@ -2,7 +2,7 @@
 
 The site (mkdocs) and the PDF (Typst) must show a clause the same way, so both take their French
 labels and brand colours from here. The site converts Markdown with ``EXTENSIONS``; the PDF parses
-the same CommonMark with markdown-it-py (outputs/typst_markup.py), and tests compare the two.
+the same CommonMark with markdown-it-py (typeset/markup.py), and tests compare the two.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from typing import Any
 
 from charter_kit.model.charter import Article, Charter
 from charter_kit.outputs import markup
-from charter_kit.outputs.typst_engine import compile_pdf, typst_date
-from charter_kit.outputs.typst_markup import blocks, clean, inlines, text
+from charter_kit.typeset.engine import compile_pdf, typst_date
+from charter_kit.typeset.markup import blocks, clean, inlines, text
 
 #: Name of the charter's canonical JSON inside the PDF.
 ATTACHMENT = "charter.json"

@@ -3,7 +3,7 @@
 Legible in black and white: deleted text is struck through and between brackets, inserted text
 is underlined, so "24" replaced by "4" reads "[24]4" with the first struck, never "244". Rows
 of the summary tables never split across pages. Every text reaches Typst as data (see
-outputs/typst_markup.py); the date is the new version's, never the clock.
+typeset/markup.py); the date is the new version's, never the clock.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from charter_kit.diff.changes import (DELETE, EQUAL, INSERT, ArticleChange, CharterDiff, ClauseChange, Op,
                                       changed, new_text, old_text)
 from charter_kit.diff.words import word_ops
-from charter_kit.outputs.typst_engine import compile_pdf, typst_date
-from charter_kit.outputs.typst_markup import clean, text
+from charter_kit.typeset.engine import compile_pdf, typst_date
+from charter_kit.typeset.markup import clean, text
 from charter_kit.reports.html import html_view
 from charter_kit.reports.markdown_text import Segment, paragraphs, segments
 from charter_kit.reports.registry import ReportOptions

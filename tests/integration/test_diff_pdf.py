@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from charter_kit.diff.changes import DELETE, EQUAL, INSERT
-from charter_kit.outputs.typst_engine import compile_pdf
+from charter_kit.typeset.engine import compile_pdf
 from charter_kit.reports.pdf import blocks, runs, to_pdf
 from conftest import ARTIFACTS
 from test_diff_outputs import d, pair  # noqa: F401  (fixtures: a real pair of charters and their diff)

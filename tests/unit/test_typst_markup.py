@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from charter_kit.escape import md_escape
-from charter_kit.outputs import typst_engine
-from charter_kit.outputs.typst_markup import (LONG_RUN, blocks, breakable, clean, french_spacing, inlines,
+from charter_kit.typeset import engine as typst_engine
+from charter_kit.typeset.markup import (LONG_RUN, blocks, breakable, clean, french_spacing, inlines,
                                               plain, text)
 
 HOSTILE = [
