@@ -37,6 +37,31 @@ STATUS = {
     "guide": "Guide de bonnes pratiques",
 }
 
+#: The same statuses as each jurisdiction's law names them: the cover, the site, the PDF metadata and
+#: the text (``charter.status_label``) all print this. Switzerland: the employer's directives (CO,
+#: art. 321d); Belgium: the règlement de travail (loi du 8 avril 1965); Québec: an employer policy.
+STATUS_BY_JURISDICTION = {
+    "fr": STATUS,
+    "ch": {"annexe-reglement-interieur": "Directives de l'employeur (CO 321d), annexe au règlement du personnel",
+           "note-de-service": "Directives de l'employeur (CO 321d)",
+           "guide": "Guide de bonnes pratiques"},
+    "be": {"annexe-reglement-interieur": "Annexe au règlement de travail",
+           "note-de-service": "Instruction de l'employeur",
+           "guide": "Guide de bonnes pratiques"},
+    "lu": {"annexe-reglement-interieur": "Annexe au règlement intérieur",
+           "note-de-service": "Note de service",
+           "guide": "Guide de bonnes pratiques"},
+    "qc": {"annexe-reglement-interieur": "Politique de l'employeur",
+           "note-de-service": "Politique de l'employeur",
+           "guide": "Guide de bonnes pratiques"},
+}
+
+
+def status_label(status: str, jurisdiction: str = "fr") -> str:
+    """The charter's status as the law of its jurisdiction names it ("Annexe au règlement de travail")."""
+    return STATUS_BY_JURISDICTION.get(jurisdiction, STATUS).get(status, STATUS.get(status, status))
+
+
 #: Where a release stands on a given date (codes from charter_kit.model.release).
 RELEASE_STATUS = {
     "upcoming": "à venir",
@@ -53,6 +78,24 @@ ROLE = {
     "crise": "Cellule de crise", "referent_harcelement": "Référent harcèlement",
 }
 
+#: Who answers for a contact role, as module text names it (``{{ contacts.juridique.au }}``): the
+#: forms after nothing, after "à" and after "de". A contact serving several roles is named by its own role.
+ROLE_PHRASE = {
+    "communication": ("le service communication", "au service communication", "du service communication"),
+    "juridique": ("le service juridique", "au service juridique", "du service juridique"),
+    "rh": ("les ressources humaines", "aux ressources humaines", "des ressources humaines"),
+    "dpo": ("la personne chargée de la protection des données", "à la personne chargée de la protection des données",
+            "de la personne chargée de la protection des données"),
+    "securite": ("l'équipe de sécurité informatique", "à l'équipe de sécurité informatique",
+                 "de l'équipe de sécurité informatique"),
+    "conformite": ("la conformité", "à la conformité", "de la conformité"),
+    "investisseurs": ("les relations investisseurs", "aux relations investisseurs", "des relations investisseurs"),
+    "crise": ("la cellule de crise", "à la cellule de crise", "de la cellule de crise"),
+    "referent_harcelement": ("la personne chargée des signalements de harcèlement",
+                             "à la personne chargée des signalements de harcèlement",
+                             "de la personne chargée des signalements de harcèlement"),
+}
+
 #: Jurisdictions (profile codes) and "eu" for European references.
 JURISDICTION = {"fr": "France", "ch": "Suisse", "be": "Belgique", "lu": "Luxembourg", "qc": "Québec",
                 "eu": "Union européenne"}
@@ -64,3 +107,10 @@ RELEASE_KIND = {"substantive": "modification substantielle", "editorial": "modif
 def role(code: str) -> str:
     """A contact role as readers see it; unknown roles (a company's own) read as their code."""
     return ROLE.get(code, code.replace("_", " ").capitalize())
+
+
+def typography(text: str) -> str:
+    """Plain text set the French way (no-break spaces, apostrophes, ordinals): see locales.typography."""
+    from charter_kit.locales.typography import typography as apply
+
+    return apply(text)
