@@ -6,19 +6,21 @@ import base64
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from charter_kit.templating import RefLink, get_environment
+from charter_kit.templating import RefLink, get_environment, module_template, render_module
 
 from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
 from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
-from charter_kit.errors import RenderError
+from charter_kit.errors import Problem, ProfileError, RenderError
 from charter_kit.compose.clauses import Heading, scan
+from charter_kit.compose.contacts import chain, contact_key, served_roles
+from charter_kit.locales import fr
 from charter_kit.compose.module import Module
 from charter_kit.compose.resolve import Selected, Selection
 
@@ -29,12 +31,107 @@ _REF_RE = re.compile(r"\x00ref:([^\x00]+)\x00")
 # -- the context ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Contact:
+    """A contact as module text sees it: ``{{ contacts.juridique }}`` prints "Name (email)"; ``.le``,
+    ``.au`` and ``.du`` print who answers with its article ("au service juridique (juridique@…)"), or,
+    for a contact keyed by no known role, its name ("à Claire Martin, gérante (claire@…)")."""
+
     name: str | None
     email: str
     phone: str | None
+    key: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.email})" if self.name else self.email
+
+    def _phrase(self, form: int, preposition: str) -> str:
+        phrases = fr.ROLE_PHRASE.get(self.key or "")
+        if phrases is not None:
+            return f"{phrases[form]} ({self.email})"
+        return f"{preposition}{self}".strip()
+
+    @property
+    def le(self) -> str:
+        """Who answers, as a subject or object: "le service juridique (juridique@…)"."""
+        return self._phrase(0, "")
+
+    @property
+    def au(self) -> str:
+        """Who answers, after "à": "au service juridique (juridique@…)", "à Claire Martin (…)"."""
+        return self._phrase(1, "à ")
+
+    @property
+    def du(self) -> str:
+        """Who answers, after "de": "du service juridique (juridique@…)", "de Claire Martin (…)"."""
+        return self._phrase(2, "de ")
+
+
+class _ContactBook:
+    """Every contact role module text may print, resolved through ``compose.contacts`` (declared
+    roles, then the fallback chain), with the roles each module printed and those no contact serves."""
+
+    def __init__(self, contacts: dict[str, Any]) -> None:
+        self.contacts = contacts
+        self.entries = {key: _Contact(c.name, c.email, c.phone, key) for key, c in contacts.items()}
+        self.used: dict[str, set[str]] = {}
+        self.missing: dict[str, _Contact] = {}
+
+    def lookup(self, role: str, module_id: str) -> _Contact:
+        """The contact that answers for ``role``; a marked stand-in when there is none."""
+        self.used.setdefault(role, set()).add(module_id)
+        key = contact_key(role, self.contacts)
+        if key is not None:
+            return self.entries[key]
+        if role not in self.missing:
+            # A marker the rendered text is searched for: the role is missing only if a kept clause prints it.
+            self.missing[role] = _Contact(None, f"contact{len(self.missing)}.manquant@charter-kit.invalid", None)
+        return self.missing[role]
+
+    def namespace(self, module_id: str) -> _ContactNamespace:
+        """What ``contacts`` is in one module's text."""
+        return _ContactNamespace(self, module_id)
+
+    def charter_contacts(self) -> dict[str, dict[str, Any]]:
+        """The charter's contacts by profile key; ``roles`` lists the roles one serves, when more than its own."""
+        out = {}
+        for key, c in self.contacts.items():
+            entry: dict[str, Any] = {"name": c.name, "email": c.email, "phone": c.phone}
+            roles = served_roles(key, self.used, self.contacts)
+            if len(roles) > 1:
+                entry["roles"] = roles
+            out[key] = entry
+        return out
+
+    def missing_problems(self, loaded, texts: dict[str, str]) -> list[Problem]:
+        """A problem for each role printed by a kept clause and served by no contact."""
+        problems = []
+        for role, stand_in in self.missing.items():
+            users = sorted(mid for mid, text in texts.items() if md_escape(stand_in.email) in text)
+            if not users:
+                continue
+            tried = chain(role)
+            instead = (f" nor for {', '.join(repr(r) for r in tried[1:])}, which would stand in for it"
+                       if len(tried) > 1 else "")
+            problems.append(loaded.problem(("contacts",), f"missing contact '{role}'{instead} (cited by "
+                                           f"{', '.join(users)}); add '{role}: {{email: …}}' under contacts, "
+                                           f"or list it in the roles of an existing contact (roles: [{role}])"))
+        return problems
+
+
+class _ContactNamespace(dict):
+    """``contacts`` in one module's text: ``contacts.<role>`` looks the role up and notes who printed it."""
+
+    def __init__(self, book: _ContactBook, module_id: str) -> None:
+        super().__init__()
+        self._book = book
+        self._module = module_id
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._book.lookup(name, self._module)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.__getattr__(name)
 
 
 @dataclass(frozen=True)
@@ -59,6 +156,8 @@ class _CharterInfo:
     language: str
     jurisdiction: str
     status: str
+    status_label: str = ""
+    region: str | None = None
 
     def __getattr__(self, name: str):
         if name in _STAMPS:
@@ -96,15 +195,17 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     eff = effective_date or (profile.charter.effective_date.isoformat() if profile.charter.effective_date else None)
     company = _Company(profile.company.name, profile.company.legal_name or profile.company.name,
                        profile.company.listed, profile.company.website)
-    contacts = _Namespace({role: _Contact(c.name, c.email, c.phone) for role, c in profile.contacts.items()})
-    info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status)
+    book = _ContactBook(profile.contacts)
+    info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status,
+                        fr.status_label(profile.charter.status, profile.charter.jurisdiction),
+                        profile.charter.region)
     possible = {cid for s in selection.modules for cid in s.module.clause_ids()}
     env = get_environment()
 
     drafts = []
     for sel in selection.modules:
-        context = {
-            "company": company, "contacts": contacts, "charter": info,
+        context = {  # each module gets its own copy of what modules share
+            "company": company, "contacts": book.namespace(sel.module.id), "charter": info,
             "var": _typed(sel.variables, sel.module.variables),
             "opt": _typed(sel.options, sel.module.options),
             "modules": list(selection.ids), "ref": _make_ref(possible),
@@ -128,18 +229,44 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
                                   overridden=ov is not None, nature=heading.nature, audience=heading.audience))
         articles.append(_article(sel, n, lang, intro, clauses, profile.charter.jurisdiction))
     articles = _resolve_refs(articles)
+    problems = book.missing_problems(selection.loaded, _texts(articles))
+    if problems:
+        raise ProfileError(problems, hint=CONTACTS_HINT)
     return Charter(
         title=profile.charter.title,
         company={"name": company.name, "legal_name": company.legal_name,
                  "listed": company.listed, "website": company.website, **_adoption_scope(profile.company)},
         articles=tuple(articles), language=lang, jurisdiction=profile.charter.jurisdiction,
         status=profile.charter.status, version=version, date=date, effective_date=eff,
-        contacts={role: {"name": c.name, "email": c.email, "phone": c.phone} for role, c in profile.contacts.items()},
+        contacts=book.charter_contacts(),
         overrides={k: v for k, v in sorted(overrides.items()) if k.split(".")[0] in selection.ids},
         branding={"primary_color": profile.branding.primary_color, "logo": _logo(selection)},
         site={"url": profile.site.url},
         pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
     )
+
+
+#: What to do about a missing contact (docs/guide-rh/profil.md explains the fallback chain).
+CONTACTS_HINT = ("one contact can serve several roles (roles: [juridique, communication]); a role without a "
+                 "contact falls back along the chain juridique → rh, communication → rh… (see 'Les contacts' "
+                 "in the HR guide)")
+
+
+def contact_problems(selection: Selection) -> list[Problem]:
+    """The missing contacts the charter's text would print, for a profile that has other problems too
+    (its invalid values stand in with placeholders): every problem is then reported in one run."""
+    try:
+        render(selection)
+    except ProfileError as exc:
+        return list(exc.problems)
+    except Exception:  # the other problems explain it; they are reported already
+        return []
+    return []
+
+
+def _texts(articles: list[Article]) -> dict[str, str]:
+    """Every printed text of each article (introduction, clause titles and bodies), by module id."""
+    return {a.id: "\n".join([a.intro, *(f"{c.title}\n{c.text}" for c in a.clauses)]) for a in articles}
 
 
 def _article(sel: Selected, n: int, lang: str, intro: str, clauses: list[Clause], jurisdiction: str) -> Article:
@@ -200,9 +327,8 @@ def keep_line_breaks(source: str) -> str:
 def _render_module(env: SandboxedEnvironment, module: Module, lang: str, context: dict[str, Any]) -> str:
     path = module.source_file(lang)
     try:
-        code = env.compile(keep_line_breaks(module.texts[lang]), name=f"{module.id}/{lang}.md", filename=str(path))
-        template = env.template_class.from_code(env, code, env.make_globals(None), None)
-        return template.render(context)
+        template = module_template(env, keep_line_breaks(module.texts[lang]), f"{module.id}/{lang}.md", str(path))
+        return render_module(template, context)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{path}, line {exc.lineno}: template syntax error: {exc.message}") from None
     except RenderError as exc:
@@ -218,6 +344,8 @@ def _render_module(env: SandboxedEnvironment, module: Module, lang: str, context
 
 
 def _line(exc: BaseException, path: Path) -> str:
+    if getattr(exc, "lineno", None):
+        return str(exc.lineno)
     lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
     return str(lines[-1]) if lines else "?"
 
