@@ -153,8 +153,12 @@ def check(profile: Path, modules_dir: Path | None) -> None:
     from charter_kit.compose.pipeline import load_project
 
     if modules_dir is not None:
+        from charter_kit.commands.modules import check_hygiene
+
         lib = load_library(modules_dir)
-        click.echo(f"{modules_dir}: {len(lib.modules)} modules load without problems")
+        check_hygiene(lib, modules_dir, profile if profile.exists() else None)
+        click.echo(f"{modules_dir}: {len(lib.modules)} modules load without problems; versions and changelogs "
+                   "match their text")
         if not profile.exists():
             return
     project = load_project(profile)
@@ -213,19 +217,26 @@ def _on_date(value):
 @profile_option
 @click.option("--date", "date", type=_DATE, required=True, metavar="YYYY-MM-DD", help="Release date.")
 @click.option("--effective", type=_DATE, metavar="YYYY-MM-DD",
-              help="Date the version applies from. Default: the profile's, else the release date.")
-@click.option("--approved-by", "approvals", multiple=True, metavar='"NAME, ROLE"',
-              help="Who approved this version (repeatable).")
+              help="Date the version applies from. Default: charter.effective_date in the profile, else the "
+                   "earliest lawful date of the adoption procedure.")
+@click.option("--approved-by", "approvals", multiple=True, metavar='"NAME, ROLE, YYYY-MM-DD"',
+              help="Who approved this version, their role and the date (repeatable).")
+@click.option("--approval", "structured", multiple=True, type=(str, str, _DATE), metavar="NAME ROLE YYYY-MM-DD",
+              help="The same as three separate values, for names or roles with commas (repeatable).")
+@click.option("--strict", is_flag=True, help="Refuse a release without approvals, or with one lacking role or date.")
+@click.option("--force", is_flag=True, help="Release although the adoption procedure says the effective date is "
+                                            "too early; release.yml records it.")
 @click.option("--notes", help="Release notes.")
 @click.option("--notes-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read the release notes from FILE (UTF-8).")
 @click.option("--kind", type=click.Choice(["substantive", "editorial"]),
               help="Nature of the change. Default: suggested from the changes since the last release.")
 @click.option("--allow-empty", is_flag=True, help="Release even if nothing changed since the last release.")
-def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], notes: str | None,
-            notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
+def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], structured, strict: bool,
+            force: bool, notes: str | None, notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
     """Freeze the current charter as VERSION in releases/VERSION/."""
     from charter_kit.commands.release import ReleaseRequest, create_release
+    from charter_kit.model.release import Approval
 
     if notes is not None and notes_file is not None:
         raise click.UsageError("give --notes or --notes-file, not both")
@@ -234,16 +245,22 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
             notes = notes_file.read_text(encoding="utf-8-sig").strip() or None
         except UnicodeDecodeError:
             raise click.BadParameter(f"{notes_file} is not UTF-8 text", param_hint="--notes-file") from None
-    request = ReleaseRequest(version, date.date().isoformat(),
-                             effective.date().isoformat() if effective else None,
-                             tuple(a.strip() for a in approvals if a.strip()), notes, kind, allow_empty)
+    given = [a.strip() for a in approvals if a.strip()]
+    given += [Approval(name.strip(), role.strip() or None, day.date().isoformat()) for name, role, day in structured]
+    request = ReleaseRequest(version, date.date().isoformat(), effective.date().isoformat() if effective else None,
+                             tuple(given), notes, kind, allow_empty, strict=strict, force=force)
     created = create_release(profile, request)
     rel = created.release
     how = "suggested from the changes" if created.kind_suggested else "as given"
     since = f" since {rel.previous_version}" if rel.previous_version and created.kind_suggested else ""
     click.echo(f"released {rel.version}: {rel.path}")
-    click.echo(f"  effective {rel.effective_date}, digest {rel.digest[:12]}, kind {rel.kind} ({how}{since})")
-    click.echo(f"  files: charter.json, release.yml, {rel.pdf_name}")
+    click.echo(f"  effective {rel.effective_date} (from {created.effective_source}), digest {rel.digest[:12]}, "
+               f"kind {rel.kind} ({how}{since})")
+    click.echo(f"  files: {', '.join(['release.yml', *rel.files])}")
+    if rel.forced:
+        click.echo(f"  forced: {rel.forced}")
+    for warning in created.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @cli.command("releases")
@@ -262,10 +279,22 @@ def releases_cmd(profile: Path, on) -> None:
 
 @cli.command()
 @profile_option
-def verify(profile: Path) -> None:
+@click.option("--pdf", "pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check this annex on its own, against the charter.json it carries.")
+def verify(profile: Path, pdf_file: Path | None) -> None:
     """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
-    from charter_kit.store.verify import verification_report, verify_releases
+    from charter_kit.store.verify import pdf_verification_report, verification_report, verify_pdf, verify_releases
 
+    if pdf_file is not None:
+        checked = verify_pdf(pdf_file)
+        click.echo(pdf_verification_report(checked))
+        if checked.digest is None:
+            raise CharterError(f"{pdf_file}: this PDF carries no charter to check it against",
+                               hint="check it within its release folder: charter verify -p charter.yml")
+        if not checked.ok:
+            raise CharterError(f"{pdf_file}: the PDF does not match the charter it carries",
+                               hint="a PDF that fails was changed after it was made: use the release's own copy")
+        return
     results = verify_releases(profile.resolve().parent)
     click.echo(verification_report(results))
     failed = [r.version for r in results if not r.ok]
@@ -352,6 +381,9 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
 from charter_kit.cli_ack import ack as _ack  # noqa: E402
 
 cli.add_command(_ack)
+from charter_kit.cli_adoption import adoption as _adoption  # noqa: E402
+
+cli.add_command(_adoption)
 
 
 def main() -> None:

@@ -9,13 +9,14 @@ import io
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charter_kit.errors import ReleaseError
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import CHARTER_FILE, RELEASE_FILE, Release, one_line, sha256
 from charter_kit.model.semver import Version
+from charter_kit.store.adoption_log import verify_logs
 from charter_kit.store.releases import load_release, module_versions, release_folders, releases_dir, with_previous
 
 _SEAL_RE = re.compile(rb"\nseal: ([0-9a-f]{64})\n\Z")
@@ -52,6 +53,9 @@ def verify_releases(root: Path, *, read_pdf: bool = True) -> list[Verification]:
     for release, previous in with_previous(loaded):
         problems = check_release(release, previous.version if previous else None, read_pdf=read_pdf)
         results.append(Verification(release.version, release.digest, tuple(problems)))
+    logs = verify_logs(root, loaded)  # the adoption milestones appended after each release, chained to it
+    results = [replace(r, problems=r.problems + tuple(logs.pop(r.version, ()))) for r in results]
+    results += [Verification(version, None, tuple(problems)) for version, problems in logs.items()]
     return sorted(results, key=_verification_order)
 
 
@@ -189,3 +193,112 @@ def check_integrity(releases: Iterable[Release]) -> None:
     if problems:
         raise ReleaseError("the release store is damaged:\n" + "\n".join(f"  - {p}" for p in problems),
                            hint="run 'charter verify' for details; restore the release from version control")
+
+
+# -- one PDF on its own -----------------------------------------------------------------------------
+#: The charter's canonical JSON, attached to every annex since Typst makes it.
+PDF_ATTACHMENT = "charter.json"
+
+
+@dataclass(frozen=True)
+class PdfVerification:
+    """The outcome of checking one annex on its own: what it carries and every problem found."""
+
+    path: Path
+    digest: str | None
+    version: str | None
+    clauses: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every check held."""
+        return not self.problems
+
+
+def verify_pdf(path: Path) -> PdfVerification:
+    """Check an annex without its release folder: the attached charter.json is canonical, its
+    digest is the one printed on the cover, and every clause's text is printed in the PDF."""
+    import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+        attached = reader.attachments.get(PDF_ATTACHMENT) or []
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds of errors on a damaged file
+        return PdfVerification(path, None, None, 0, (f"{path}: not a readable PDF ({one_line(exc)})",))
+    if not attached:
+        return PdfVerification(path, None, None, 0, (
+            f"{path}: no {PDF_ATTACHMENT} attached (an annex made before the switch to Typst, or not by "
+            "charter-kit): check it within its release folder with 'charter verify'",))
+    blob = attached[0]
+    digest = sha256(blob)
+    try:
+        charter = Charter.from_json(blob)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return PdfVerification(path, digest, None, 0, (f"{path}: the attached {PDF_ATTACHMENT} is not a charter "
+                                                       f"({one_line(exc)})",))
+    problems = []
+    if charter.to_json().encode("utf-8") != blob:
+        problems.append(f"{path}: the attached {PDF_ATTACHMENT} is not in canonical form (it was rewritten)")
+    printed = set(_HEX64_RE.findall(pages[0] if pages else ""))
+    if digest not in printed:
+        shown = f"{sorted(printed)[0][:12]}…" if printed else "none"
+        problems.append(f"{path}: the digest on the cover ({shown}) is not the attached charter's ({digest[:12]}…)")
+    text = _body_text(pages)
+    missing = [c for c in charter.clauses() if not all(b in text for b in _clause_blocks(c))]
+    problems += [f"{path}: clause {c.number} ({c.id}) is not printed as the attached charter says" for c in missing]
+    return PdfVerification(path, digest, charter.version, len(charter.clauses()), tuple(problems))
+
+
+def pdf_verification_report(result: PdfVerification) -> str:
+    """What `charter verify --pdf` prints."""
+    lines = [str(result.path)]
+    if result.digest:
+        lines.append(f"  {PDF_ATTACHMENT} attached: digest {result.digest[:12]}…, "
+                     f"{'version ' + result.version if result.version else 'draft'}")
+    if result.ok:
+        lines += ["  digest printed on the cover: the attached charter's",
+                  f"  text: the {result.clauses} clauses are printed as the attached charter says", "OK"]
+    else:
+        lines += [f"  - {problem}" for problem in result.problems] + ["FAILED"]
+    return "\n".join(lines)
+
+
+def _squash(text: str) -> str:
+    """Whitespace of any kind as one space; invisible break points and soft hyphens removed."""
+    text = re.sub(r"[\u200b\u00ad]", "", text)
+    return re.sub(r"([-/])\s", r"\1", " ".join(text.split()))
+
+
+def _body_text(pages: list[str]) -> str:
+    """The PDF's running text: the running header (each page's repeated first line) and the
+    "Page N / M" footer removed, so a paragraph across a page break reads in one piece."""
+    split = [page.split("\n") for page in pages]
+    firsts = [lines[0] for lines in split[1:] if lines]
+    header = max(set(firsts), key=firsts.count) if firsts else None
+    kept = []
+    for lines in split:
+        kept += [line for i, line in enumerate(lines) if not (i == 0 and line == header)
+                 and not re.search(r"Page \d+ / \d+$", line) and not re.fullmatch(r"\s*(•|–|\d+\.)\s*", line)]
+    return _squash(" ".join(kept))
+
+
+def _clause_blocks(clause) -> list[str]:
+    """The texts a reader sees for a clause: its title, then each paragraph, item and cell."""
+    from charter_kit.typeset.markup import blocks, inlines, plain
+
+    out = [plain(inlines(clause.title))]
+    stack = list(blocks(clause.text))
+    while stack:
+        node = stack.pop(0)
+        if node["t"] == "list":
+            stack = [n for item in node["items"] for n in item] + stack
+        elif node["t"] == "quote":
+            stack = node["c"] + stack
+        elif node["t"] == "table":
+            out += [plain(cell) for row in [node["head"], *node["rows"]] for cell in row]
+        else:
+            out.append(plain([node]))
+    return [_squash(b) for b in out if b.strip()]

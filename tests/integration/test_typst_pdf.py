@@ -184,3 +184,42 @@ def test_cover_contents_and_an_article_page_as_images():
                         str(pdf), str(folder / name)], check=True, timeout=120)
         image = folder / f"{name}.png"
         assert image.stat().st_size > 10_000, name  # not a blank page
+
+
+# -- charter verify --pdf: the annex alone ----------------------------------------------------------
+def test_verify_pdf_accepts_an_untouched_annex(tmp_path, sample):
+    from conftest import run
+
+    charter, data = sample
+    pdf = tmp_path / "annexe.pdf"
+    pdf.write_bytes(data)
+    result = run("verify", "--pdf", pdf)
+    assert result.exit_code == 0, result.output
+    assert f"digest {charter.digest[:12]}" in result.output
+    assert f"the {len(charter.clauses())} clauses are printed" in result.output
+
+
+def test_verify_pdf_catches_a_reworded_clause_under_the_original_charter(tmp_path):
+    """A PDF whose text says something else than the charter it carries fails, clause named."""
+    from conftest import assert_user_error, run
+
+    original = sample_charter()
+    first = original.articles[0]
+    reworded = replace(first.clauses[0], text=first.clauses[0].text.replace("comptes officiels", "comptes privés"))
+    forged = replace(original, articles=(replace(first, clauses=(reworded, *first.clauses[1:])), *original.articles[1:]))
+    with pikepdf.open(io.BytesIO(render_pdf(forged))) as pdf:
+        pdf.attachments[ATTACHMENT] = pikepdf.AttachedFileSpec(pdf, original.to_json().encode("utf-8"),
+                                                               filename=ATTACHMENT)
+        target = tmp_path / "forged.pdf"
+        pdf.save(target)
+    result = run("verify", "--pdf", target)
+    assert_user_error(result, "does not match the charter it carries", "clause 1.1 (socle.champ-application)",
+                      "the digest on the cover")
+
+
+def test_verify_pdf_on_a_pdf_without_its_charter_points_to_the_release_folder(tmp_path):
+    from conftest import LISTED_EXAMPLE, assert_user_error, run
+
+    older = next((LISTED_EXAMPLE / "releases").glob("1.0.0/*.pdf"))  # made by WeasyPrint, kept as released
+    result = run("verify", "--pdf", older)
+    assert_user_error(result, "carries no charter", "charter verify -p")
