@@ -187,8 +187,19 @@ def _check_meta(model: ModuleModel, folder: Path, lines: LineMap, display: str,
     return problems
 
 
+_NATURE_REQUIRED = False  # TEMP: on once every module declares natures
+
+
+def _no_nature(key: str) -> str:
+    """The problem of a clause heading that declares no nature, with the three to choose from."""
+    return (f"clause '{key}' has no nature: add .regle (a rule whose breach can be sanctioned), "
+            f".procedure (how the company organises itself) or .information (explanation, advice), "
+            f"e.g. '{{#{key} .regle}}'")
+
+
 def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Problem]]:
-    """Find every ``## Title {#id}`` heading of a module's source (conditional ones included)."""
+    """Find every ``## Title {#id .nature}`` heading of a module's source (conditional ones included);
+    a heading without a nature is a problem."""
     clauses: list[ClauseSpec] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -202,6 +213,8 @@ def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Pro
             continue
         problems += [Problem(display, n, None, p) for p in heading.problems]
         key = heading.key
+        if heading.nature is None and not heading.problems and _NATURE_REQUIRED:
+            problems.append(Problem(display, n, None, _no_nature(key)))
         if key_problem(key):
             problems.append(Problem(display, n, None, key_problem(key)))
         elif key in seen:

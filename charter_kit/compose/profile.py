@@ -12,7 +12,7 @@ import pydantic
 from pydantic import Field, StrictBool, StrictStr
 
 from charter_kit.errors import Problem, ProfileError
-from charter_kit.model.vocabulary import EMAIL_RE, ID_RE, NAME_RE, URL_RE, Jurisdiction, Status
+from charter_kit.model.vocabulary import EMAIL_RE, ID_RE, NAME_RE, URL_RE, Jurisdiction, Region, Status
 from charter_kit.compose.yamlfile import LineMap, load_yaml, validation_problems
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
@@ -66,6 +66,8 @@ class CharterSettings(_Model):
     """Legal status: annexe-reglement-interieur, note-de-service or guide (no sanctions on its own)."""
     effective_date: dt.date | None = None
     """Date from which the draft applies (a release sets its own)."""
+    region: Region | None = None
+    """Belgium only: language region of the place of work (bruxelles, wallonie, flandre, germanophone); it decides the language that prevails."""
 
 
 def _unique_ids(items: list[Any], what: str) -> list[Any]:
@@ -141,6 +143,8 @@ class Contact(_Model):
     """E-mail address."""
     phone: Text | None = None
     """Phone number, for urgent matters."""
+    roles: list[StrictStr] = []
+    """Other roles this contact serves ([juridique, communication]): the text and the contacts page then name it once."""
 
 
 class ModuleEntry(_Model):

@@ -108,12 +108,12 @@ class _ContactBook:
             users = sorted(mid for mid, text in texts.items() if md_escape(stand_in.email) in text)
             if not users:
                 continue
-            tried = chain(role)
-            instead = (f" nor for {', '.join(repr(r) for r in tried[1:])}, which would stand in for it"
-                       if len(tried) > 1 else "")
-            problems.append(loaded.problem(("contacts",), f"missing contact '{role}'{instead} (cited by "
-                                           f"{', '.join(users)}); add '{role}: {{email: …}}' under contacts, "
-                                           f"or list it in the roles of an existing contact (roles: [{role}])"))
+            others = chain(role)[1:]
+            instead = (f"; without it, a contact {' or '.join(repr(r) for r in others)} would stand in for it"
+                       if others else "")
+            problems.append(loaded.problem(("contacts",), f"missing contact '{role}' (cited by {', '.join(users)}); "
+                                           f"add '{role}: {{email: …}}' under contacts, or list it in the roles of "
+                                           f"an existing contact (roles: [{role}]){instead}"))
         return problems
 
 

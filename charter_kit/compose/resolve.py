@@ -7,7 +7,8 @@ from typing import Any
 
 from charter_kit.errors import Problem, ProfileError, closest, did_you_mean
 from charter_kit.compose.module import Library, Module, ValueSpec
-from charter_kit.model.vocabulary import ID_RE
+from charter_kit.compose.contacts import role_problems
+from charter_kit.model.vocabulary import ID_RE, NAME_RE
 from charter_kit.compose.profile import LoadedProfile, ModuleEntry
 
 
@@ -108,9 +109,10 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
         selected.append(Selected(module, variables, options, required_by.get(mid)))
     selected.sort(key=lambda s: (s.module.order, s.module.id))
 
-    problems += _contacts(loaded, selected)
+    problems += _settings(loaded)
     problems += _overrides(loaded, library, selected_ids)
     if problems:
+        problems += _printed_contacts(loaded, library, selected, notices)
         raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")),
                            hint="'charter modules show ID' lists a module's variables, options and contacts")
     if profile.company.listed and "entreprises-cotees" in library.modules and "entreprises-cotees" not in selected_ids:
@@ -147,18 +149,43 @@ def _values(loaded: LoadedProfile, module: Module, specs: dict[str, ValueSpec], 
     return values
 
 
-def _contacts(loaded: LoadedProfile, selected: list[Selected]) -> list[Problem]:
+def _settings(loaded: LoadedProfile) -> list[Problem]:
+    """Settings whose meaning depends on others: a Belgian region, the roles contacts declare."""
+    profile = loaded.profile
     problems = []
-    contacts = loaded.profile.contacts
-    needed: dict[str, list[str]] = {}
-    for sel in selected:
-        for role in sel.module.contacts:
-            needed.setdefault(role, []).append(sel.module.id)
-    for role, users in needed.items():
-        if role not in contacts:
-            problems.append(loaded.problem(("contacts",), f"missing contact '{role}' (cited by {', '.join(users)}); "
-                                                          f"add '{role}: {{email: …}}' under contacts"))
+    if profile.charter.region is not None and profile.charter.jurisdiction != "be":
+        problems.append(loaded.problem(("charter", "region"), f"a region only applies to Belgium (jurisdiction: be); "
+                                                              f"this charter's jurisdiction is "
+                                                              f"'{profile.charter.jurisdiction}': remove region"))
+    for key, contact in profile.contacts.items():
+        for i, role in enumerate(contact.roles):
+            if not NAME_RE.match(role):
+                problems.append(loaded.problem(("contacts", key, "roles", i), f"'{role}' is not a valid contact role "
+                                                                              "(lowercase letters, digits, underscores)"))
+    problems += [loaded.problem(where, message) for where, message in role_problems(profile.contacts)]
     return problems
+
+
+def _printed_contacts(loaded: LoadedProfile, library: Library, selected: list[Selected],
+                      notices: list[str]) -> list[Problem]:
+    """The missing contacts the text prints, found by rendering it with placeholders for the values that
+    have problems of their own, so that a profile's problems all come in one run."""
+    from charter_kit.compose.render import contact_problems  # render builds on this module
+
+    filled = [Selected(s.module, _filled(s.module.variables, s.variables), _filled(s.module.options, s.options),
+                       s.required_by) for s in selected]
+    return contact_problems(Selection(loaded, library, filled, notices))
+
+
+def _filled(specs: dict[str, ValueSpec], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` completed with a stand-in of the right type for each value that is missing or wrong."""
+    stand_ins = {"int": 1, "bool": False, "list": [], "date": "2000-01-01"}
+    out = dict(values)
+    for name, spec in specs.items():
+        if name not in out:
+            out[name] = spec.default if not spec.required else (
+                spec.choices[0] if spec.choices else stand_ins.get(spec.type, "…"))
+    return out
 
 
 def _overrides(loaded: LoadedProfile, library: Library, selected_ids: set[str]) -> list[Problem]:

@@ -28,6 +28,14 @@ Status = Literal["annexe-reglement-interieur", "note-de-service", "guide"]
 #: The charter's legal status, as the profile names it.
 STATUSES: tuple[str, ...] = get_args(Status)
 
+#: Statuses that make the charter a disciplinary instrument (in every jurisdiction): its rules can be
+#: sanctioned, so the PDF annex holds the rules only and a second PDF the rest.
+DISCIPLINARY_STATUSES = ("annexe-reglement-interieur", "note-de-service")
+
+Region = Literal["bruxelles", "wallonie", "flandre", "germanophone"]
+#: Belgium's language regions: where the place of work is decides the language of documents for staff.
+REGIONS: tuple[str, ...] = get_args(Region)
+
 Nature = Literal["regle", "procedure", "information"]
 #: What a clause is: a rule whose breach can be sanctioned, a procedure addressed to a role, or information.
 NATURES: tuple[str, ...] = get_args(Nature)
