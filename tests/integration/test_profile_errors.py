@@ -48,8 +48,8 @@ CASES = {
         ["modules[0].variables.reseaux: module 'alpha' has no variable 'reseaux'. Did you mean 'reseau'?"]),
     "missing contact": (
         replace("  juridique: {name: Direction juridique, email: juridique@acme.example}\n",
-                "  rh: {email: rh@acme.example}\n"),
-        ["line 3: contacts: missing contact 'juridique' (cited by alpha)"]),
+                "  communication: {email: communication@acme.example}\n"),
+        ["line 3: contacts: missing contact 'juridique' (cited by alpha)", "'rh' would stand in for it"]),
     "listed as text": (
         replace("legal_name: Acme SAS}", "legal_name: Acme SAS, listed: \"oui\"}"),
         ["line 2: company.listed: Input should be a valid boolean (got 'oui')"]),
@@ -118,7 +118,7 @@ def test_every_problem_is_reported_in_one_run(mini):
 
 
 def test_every_semantic_problem_is_reported_in_one_run(mini):
-    text = BASE.replace("    variables: {reseau: LinkedIn}\n", "").replace("juridique:", "rh:")
+    text = BASE.replace("    variables: {reseau: LinkedIn}\n", "").replace("juridique:", "communication:")
     text += "  - alpah\noverrides:\n  alpha.nope: {remove: true}\n"
     result = run("check", "-p", mini(text))
     assert_user_error(result, "4 problems in the profile", "needs the variable 'reseau'",
@@ -176,7 +176,7 @@ def test_a_module_entry_of_the_wrong_type_is_one_problem(mini):
 
 def test_four_mistakes_take_two_runs_structure_then_meaning(mini):
     """An unknown key, an unknown module, a missing contact and a missing logo: two runs of check."""
-    text = BASE.replace("juridique:", "rh:").replace("company: {", "company: {sector: x, ", 1)
+    text = BASE.replace("juridique:", "communication:").replace("company: {", "company: {sector: x, ", 1)
     text += "  - alpah\nbranding: {logo: assets/absent.svg}\nlocal_modules: nulle-part\n"
     path = mini(text)
     first = run("check", "-p", path)
