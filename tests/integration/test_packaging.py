@@ -19,6 +19,8 @@ def test_the_wheel_carries_the_modules_and_templates_and_finds_them(tmp_path):
     assert "charter_kit/_modules/socle/fr.md" in names
     assert "charter_kit/_modules/entreprises-cotees/module.yml" in names
     assert "charter_kit/templates/site/overrides/main.html" in names
+    # Typst's templates: every PDF is made from them (no system library, fonts inside the typst wheel).
+    assert {f"charter_kit/templates/pdf/{n}.typ" for n in ("annex", "markup", "diff")} <= set(names)
     target = tmp_path / "site-packages"
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
                                 str(wheel)], capture_output=True, text=True)
