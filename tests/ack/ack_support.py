@@ -120,11 +120,11 @@ class Served:
 
 
 def serve(root: Path, db_url: str, *, workers: int = 1, log: Path, env: dict | None = None,
-          preexec=None) -> Served:
-    """Start `charter ack serve` on a free port of 127.0.0.1 and wait until it answers."""
+          preexec=None, port: int | None = None) -> Served:
+    """Start `charter ack serve` on 127.0.0.1 (a free port unless given) and wait until it answers."""
     import httpx
 
-    port = free_port()
+    port = port or free_port()
     cmd = [PYTHON, "-m", "charter_kit", "ack", "-p", str(root / "charter.yml"), "--db", db_url, "serve",
            "--port", str(port), "--workers", str(workers)]
     handle = open(log, "ab")

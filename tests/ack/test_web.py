@@ -265,7 +265,7 @@ def test_security_headers_and_no_script_anywhere(site):
         csp = page.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "script-src" not in csp and "unsafe-inline" not in csp
         assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
-        assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
+        assert page.headers["referrer-policy"] == "same-origin" and page.headers["cache-control"] == "no-store"
         assert "server" not in page.headers
         assert "<script" not in page.text.lower() and " style=" not in page.text and "<style" not in page.text
         hosts = set(re.findall(r'(?:src|href)="https?://([^/"]+)', page.text))

@@ -15,7 +15,7 @@ def progress_svg(progress: Sequence[tuple[str, int]], total: int, start: str) ->
     """Cumulative share of acknowledgements per day, from the campaign's opening day."""
     first = dt.date.fromisoformat(start[:10])
     days = [(dt.date.fromisoformat(d), n) for d, n in progress]
-    last = max([first] + [d for d, _ in days])
+    last = max([first + dt.timedelta(days=1)] + [d for d, _ in days])  # at least one day wide
     span = max((last - first).days, 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 

@@ -1,7 +1,7 @@
 """What every response and form of the registry's web app relies on.
 
 - Security headers on every response: a Content-Security-Policy without any inline script or
-  style and without third-party origins, no framing, no referrer (links carry tokens), no sniffing.
+  style and without third-party origins, no framing, no referrer to other sites (links carry tokens), no sniffing.
 - Signed cookies (itsdangerous), HttpOnly, SameSite, Secure when the registry is served over HTTPS.
 - CSRF: every form carries a token that must match the one in a signed cookie (the admin session's
   own token for HR), and a cross-origin ``Origin`` header is refused outright.
@@ -33,7 +33,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
