@@ -107,3 +107,13 @@ class AckError(CharterError):
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.hint = hint
         click.ClickException.__init__(self, f"{message}\nConseil : {hint}" if hint else message)
+
+
+class AdoptionError(CharterError):
+    """The adoption procedure refuses a record, a date or a document (issue 13)."""
+
+
+class AdoptionRecordError(ProblemsError):
+    """An adoption record file (adoption/*.yml) cannot be read."""
+
+    what = "adoption record"

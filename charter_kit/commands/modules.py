@@ -68,3 +68,26 @@ def check_report(project) -> str:
         lines += ["", "Variables at their default value (see 'charter modules show ID'; adapt them if they do not fit):"]
         lines += [f"  - {module}: {', '.join(names)}" for module, names in defaults.items()]
     return "\n".join(lines)
+
+
+def check_hygiene(library: Library, folder, profile=None) -> None:
+    """Refuse modules of ``folder`` whose version or changelog does not say what happened to their text.
+
+    With a profile that has releases, a module of the folder whose text changed since the last release
+    under the same version is an error too (issue 13).
+    """
+    from pathlib import Path
+
+    from charter_kit.compose.hygiene import changelog_problems, text_problems
+    from charter_kit.errors import ModuleError
+    from charter_kit.store.releases import load_charter, load_releases
+
+    top = Path(folder).resolve()
+    mine = [m for m in library.ordered() if m.path.resolve().is_relative_to(top)]
+    problems = changelog_problems(mine)
+    releases = load_releases(Path(profile).resolve().parent) if profile is not None else []
+    if releases:
+        folder_only = Library({m.id: m for m in mine})
+        problems += text_problems(folder_only, load_charter(releases[-1]), releases[-1].version, any_origin=True)
+    if problems:
+        raise ModuleError(problems, hint="bump 'version' in module.yml and add one changelog entry per version")

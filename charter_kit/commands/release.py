@@ -1,4 +1,13 @@
-"""`charter release`: render the draft, check every refusal, then freeze it in the release store."""
+"""`charter release`: render the draft, check every refusal, then freeze it in the release store.
+
+Refusals, in the order they are checked: a malformed, existing or smaller version (with the number
+to use); an approval dated after the release (and, with --strict, no approval or an incomplete one);
+module hygiene (a changed text under an old version, a changelog that does not match); dates (before
+the release date or the previous version's, or the effective date of a version already in force);
+the adoption procedure (formalities recorded for another text, an effective date earlier than the
+earliest lawful one, unless --force, which release.yml records); and nothing changed since the last
+release.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter_kit.adoption.milestones import procedure_key
+from charter_kit.adoption.procedure import Adoption, assess, text_digest
+from charter_kit.compose.hygiene import changelog_problems, text_problems
 from charter_kit.compose.pipeline import project_from
-from charter_kit.compose.profile import load_profile
+from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.diff.compare import diff
-from charter_kit.errors import ReleaseError
+from charter_kit.errors import ModuleError, ReleaseError
+from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
-from charter_kit.model.release import Release, parse_date
-from charter_kit.model.semver import Version
+from charter_kit.model.release import Approval, Release, parse_date
+from charter_kit.model.semver import Version, is_semver
 from charter_kit.outputs.registry import render_released
+from charter_kit.store.adoption_log import SEALED_FILE, draft_file, entries_text, read_entries
 from charter_kit.store.releases import (RELEASES_DIR, load_charter, load_releases, releases_dir,
                                         write_release)
 
@@ -26,18 +40,26 @@ class ReleaseRequest:
     version: str
     date: str
     effective_date: str | None = None
-    approvals: tuple[str, ...] = ()
+    approvals: tuple[str | Approval, ...] = ()
     notes: str | None = None
     kind: str | None = None
     allow_empty: bool = False
+    strict: bool = False
+    """Refuse a release without approvals, or with one that lacks its role or date."""
+    force: bool = False
+    """Release although the adoption procedure says the effective date is too early (recorded)."""
 
 
 @dataclass(frozen=True)
 class Created:
-    """A release just written, with whether its kind was suggested from the diff."""
+    """A release just written, with what the command should tell the user about it."""
 
     release: Release
     kind_suggested: bool
+    effective_source: str = "--effective"
+    """Where the effective date came from, in words."""
+    warnings: tuple[str, ...] = ()
+    adoption: Adoption | None = None
 
 
 def create_release(profile: Path, request: ReleaseRequest) -> Created:
@@ -47,41 +69,64 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
     previous = existing[-1] if existing else None
     check_new_version(request.version, existing, root)
     parse_date(request.date, "--date")
+    approvals, warnings = check_approvals(request.approvals, request.date, strict=request.strict)
     loaded = load_profile(Path(profile))  # read once: its effective date, then the charter
-    effective = _effective_date(request, loaded.profile.charter.effective_date)
-    check_dates(request.date, effective, previous)
-    charter = project_from(loaded, version=request.version, date=request.date,
-                           effective_date=effective).charter
+    project = project_from(loaded, version=request.version, date=request.date)
+    charter = project.charter
+    check_modules(project.library, charter, previous)
+    entries = read_entries(draft_file(root))
+    adoption = assess(charter, entries, base=dt.date.fromisoformat(request.date), text=text_digest(charter))
+    effective, source = effective_date(request, loaded, adoption)
+    check_dates(request.date, effective, previous, source=source)
+    forced = check_adoption(adoption, effective, force=request.force)
+    charter = charter.with_release(version=request.version, date=request.date, effective_date=effective,
+                                   approvals=tuple(_approval_data(a) for a in approvals))
     before = load_charter(previous) if previous else None
     if before is not None and not request.allow_empty and same_text(before, charter):
         raise ReleaseError(f"nothing changed since release {previous.version}; nothing was written",
                            hint="change the profile first, or pass --allow-empty to release it anyway")
     kind = request.kind or suggest_kind(before, charter)
-    release = write_release(root, charter, render_released(charter), kind=kind, previous=previous,
-                            approvals=request.approvals, notes=request.notes)
-    return Created(release, kind_suggested=request.kind is None)
+    outputs = render_released(charter)
+    if entries:
+        outputs[SEALED_FILE] = entries_text(entries).encode("utf-8")
+    release = write_release(root, charter, outputs, kind=kind, previous=previous, approvals=approvals,
+                            notes=request.notes, procedure=procedure_key(charter.jurisdiction, charter.status),
+                            forced=forced)
+    if entries:
+        draft_file(root).unlink()  # sealed with the release; what follows goes to adoption/<version>.yml
+    sealed = assess(charter, entries, base=dt.date.fromisoformat(request.date),
+                    effective=dt.date.fromisoformat(effective), text=text_digest(charter))
+    if sealed.has_procedure and not sealed.complete:
+        warnings += ("the adoption procedure is not complete: 'charter adoption' lists what remains, and the "
+                     "published site will say so until it is",)
+    return Created(release, request.kind is None, source, tuple(warnings), sealed)
 
 
-def _effective_date(request: ReleaseRequest, from_profile: dt.date | None) -> str:
-    if request.effective_date is not None:
-        return parse_date(request.effective_date, "--effective")
-    return from_profile.isoformat() if from_profile is not None else request.date
-
-
+# -- versions --------------------------------------------------------------------------------------
 def check_new_version(version: str, existing: Sequence[Release], root: Path) -> None:
     """Refuse a malformed version, an existing one, or one not greater than the last release."""
+    last = existing[-1] if existing else None
+    hint = _next_hint(last)
     try:
         wanted = Version.parse(version)
     except ValueError as exc:
-        raise ReleaseError(str(exc)) from None
-    last = existing[-1] if existing else None
-    hint = _next_hint(last)
+        raise ReleaseError(str(exc), hint=_suggestion(version, last)) from None
     if any(r.version == version for r in existing) or (releases_dir(root) / version).exists():
         raise ReleaseError(f"release {version} already exists in {RELEASES_DIR}/{version}; "
                            "a release is never overwritten, nothing was written", hint=hint)
     if last is not None and not wanted > last.semver:
         raise ReleaseError(f"version {version} is not greater than the last release {last.version}; "
                            "nothing was written", hint=hint)
+
+
+def _suggestion(version: str, last: Release | None) -> str:
+    """The number to type instead of a malformed one ("v1.2.0" -> "1.2.0"; "2026.1" -> the next numbers)."""
+    bare = version.strip().lstrip("vV")
+    if is_semver(bare) and (last is None or Version.parse(bare) > last.semver):
+        return f"write the number without the letter: {bare}"
+    if last is None:
+        return "the first release is 1.0.0 (MAJOR.MINOR.PATCH)"
+    return _next_hint(last)
 
 
 def _next_hint(last: Release | None) -> str | None:
@@ -91,13 +136,64 @@ def _next_hint(last: Release | None) -> str | None:
     return f"the next version is {patch} (editorial fix), {minor} or {major}"
 
 
-def check_dates(date: str, effective: str, previous: Release | None) -> None:
-    """Refuse an effective date before the release date, or dates before the previous release's."""
+# -- approvals -------------------------------------------------------------------------------------
+def check_approvals(given: Sequence[str | Approval], date: str, *, strict: bool) -> tuple[list[Approval], list[str]]:
+    """The approvals parsed, and warnings (refusals with ``strict``) for none or for a missing role or date."""
+    approvals = [a if isinstance(a, Approval) else Approval.parse(a) for a in given]
+    for a in approvals:
+        if a.date is not None:
+            parse_date(a.date, f"--approved-by '{a.text}'")
+            if a.date > date:
+                raise ReleaseError(f"the approval '{a.text}' is dated after the release ({date}); nothing was written",
+                                   hint="a version is approved before it is released")
+    warnings = []
+    if not approvals:
+        warnings.append("no approval recorded: add --approved-by \"Name, role, YYYY-MM-DD\" for each person who "
+                        "approved this version")
+    warnings += [f"the approval '{a.text}' has no {' and no '.join(w for w, v in (('role', a.role), ('date', a.date)) if not v)}"
+                 for a in approvals if not (a.role and a.date)]
+    if strict and warnings:
+        raise ReleaseError("--strict: " + "; ".join(warnings) + "; nothing was written")
+    return approvals, warnings
+
+
+def _approval_data(approval: Approval) -> dict[str, str | None]:
+    return {"name": approval.name, "role": approval.role, "date": approval.date}
+
+
+# -- modules ---------------------------------------------------------------------------------------
+def check_modules(library, charter: Charter, previous: Release | None) -> None:
+    """Refuse a release whose modules' versions or changelogs do not say what happened to their text."""
+    used = [library.get(a.id) for a in charter.articles if library.get(a.id) is not None]
+    problems = changelog_problems(used)
+    if previous is not None:
+        problems += text_problems(library, load_charter(previous), previous.version)
+    if problems:
+        raise ModuleError(problems, hint="fix the module, then release again; nothing was written")
+
+
+# -- dates -----------------------------------------------------------------------------------------
+def effective_date(request: ReleaseRequest, loaded: LoadedProfile, adoption: Adoption) -> tuple[str, str]:
+    """The effective date and where it comes from: --effective, the profile, or the earliest lawful date."""
+    if request.effective_date is not None:
+        return parse_date(request.effective_date, "--effective"), "--effective"
+    from_profile = loaded.profile.charter.effective_date
+    if from_profile is not None:
+        line = loaded.lines.line(("charter", "effective_date"))
+        return from_profile.isoformat(), f"charter.effective_date in {loaded.display}" + (f", line {line}" if line else "")
+    if adoption.has_procedure:
+        return adoption.earliest.isoformat(), "the earliest lawful date of the adoption procedure"
+    return request.date, "the release date (no charter.effective_date in the profile)"
+
+
+def check_dates(date: str, effective: str, previous: Release | None, *, source: str = "--effective") -> None:
+    """Refuse an effective date before the release date, dates before the previous release's, or the
+    effective date of a version already in force (two versions may share one only when the new one
+    replaces the other before it comes into force)."""
     if effective < date:
-        raise ReleaseError(f"the effective date {effective} is before the release date {date}; "
-                           "nothing was written",
-                           hint="give --effective on or after --date (without it, charter.effective_date "
-                                "in the profile is used, else the release date)")
+        raise ReleaseError(f"the effective date {effective} is before the release date {date} "
+                           f"(effective date from {source}); nothing was written",
+                           hint="give --effective on or after --date, or set charter.effective_date in the profile")
     if previous is None:
         return
     if date < previous.date:
@@ -105,14 +201,46 @@ def check_dates(date: str, effective: str, previous: Release | None) -> None:
                            f"({previous.date}); nothing was written")
     if effective < previous.effective_date:
         raise ReleaseError(f"the effective date {effective} is before the effective date of release "
-                           f"{previous.version} ({previous.effective_date}); nothing was written",
+                           f"{previous.version} ({previous.effective_date}; effective date from {source}); "
+                           "nothing was written",
                            hint="a newer version cannot apply before the one it replaces")
+    if effective == previous.effective_date and date >= previous.effective_date:
+        stale = " still holds the previous version's date" if source.startswith("charter.effective_date") else ""
+        raise ReleaseError(f"the effective date {effective} is the one of release {previous.version}, which "
+                           f"applies since that day (effective date from {source}{stale}); two versions cannot apply "
+                           "from the same day; nothing was written",
+                           hint="set the new version's intended date in charter.effective_date, or pass --effective")
 
 
+# -- adoption --------------------------------------------------------------------------------------
+def check_adoption(adoption: Adoption, effective: str, *, force: bool) -> str | None:
+    """Refuse formalities recorded for another text, or an effective date before the earliest lawful one.
+
+    With ``force``, return what was overridden (recorded in release.yml) instead of refusing.
+    """
+    reasons = []
+    if adoption.stale:
+        names = ", ".join(f"{e['milestone']} ({e['date']})" for e in adoption.stale)
+        reasons.append(f"milestones recorded for another text of the draft: {names}")
+    day = dt.date.fromisoformat(effective)
+    if adoption.has_procedure and day < adoption.earliest:
+        reasons.append(f"the effective date {effective} is before the earliest lawful date "
+                       f"{adoption.earliest.isoformat()} ({fr.date(adoption.earliest)}), set by {adoption.reason}")
+    if not reasons:
+        return None
+    if force:
+        return "; ".join(reasons) + " (--force)"
+    raise ReleaseError("; ".join(reasons) + "; nothing was written",
+                       hint=f"use --effective {adoption.earliest.isoformat()} or later, record the formalities "
+                            "already done ('charter adoption record'), or pass --force to release anyway "
+                            "(release.yml records it)")
+
+
+# -- comparing with the previous release -----------------------------------------------------------
 def same_text(before: Charter, after: Charter) -> bool:
-    """True when two charters differ only by their release stamp (version and dates)."""
+    """True when two charters differ only by their release stamp (version, dates and approvals)."""
     restamped = before.with_release(version=after.version or "", date=after.date or "",
-                                    effective_date=after.effective_date)
+                                    effective_date=after.effective_date, approvals=after.approvals)
     return restamped.digest == after.digest
 
 

@@ -126,6 +126,8 @@ class Charter:
     """The published site's URL."""
     pdf: dict[str, Any] = field(default_factory=dict)
     """PDF settings (variant, signature block)."""
+    approvals: tuple[dict[str, Any], ...] = ()
+    """Who approved this release ({name, role, date}), shown on the PDF's approval block; empty for a draft."""
 
     def __post_init__(self) -> None:
         for n, article in enumerate(self.articles, start=1):
@@ -173,6 +175,8 @@ class Charter:
                 for key, unset in _LATER_CLAUSE_FIELDS.items():
                     if clause[key] == unset:
                         del clause[key]
+        if not data["approvals"]:
+            del data["approvals"]  # added later: a release written before approvals keeps its digest
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -196,7 +200,8 @@ class Charter:
             raise ValueError(f"unsupported charter schema {schema!r} (expected {SCHEMA_VERSION})")
         try:
             articles = tuple(_article(a) for a in data.pop("articles"))
-            return cls(articles=articles, **_only(cls, data))
+            approvals = tuple(dict(a) for a in data.pop("approvals", ()))
+            return cls(articles=articles, approvals=approvals, **_only(cls, data))
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed charter: {exc}") from None
 
@@ -205,9 +210,10 @@ class Charter:
         """Rebuild a Charter from its JSON text."""
         return cls.from_dict(json.loads(text))
 
-    def with_release(self, *, version: str, date: str, effective_date: str | None) -> Charter:
-        """This charter stamped with a release's version and dates."""
-        return replace(self, version=version, date=date, effective_date=effective_date)
+    def with_release(self, *, version: str, date: str, effective_date: str | None,
+                     approvals: tuple[dict[str, Any], ...] = ()) -> Charter:
+        """This charter stamped with a release's version, dates and approvals."""
+        return replace(self, version=version, date=date, effective_date=effective_date, approvals=tuple(approvals))
 
 
 def canonical(data: Any) -> str:

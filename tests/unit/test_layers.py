@@ -28,7 +28,7 @@ RANKS = {
     "store": 6,
     "adoption": 7, "ack": 7,
     "commands": 8,
-    "cli_ack": 9,
+    "cli_ack": 9, "cli_adoption": 9,
     "cli": 10, "__main__": 11,
 }
 ROOT_MODULES = {"__init__"}  # the version string, importable from anywhere

@@ -1,0 +1,98 @@
+"""The `charter adoption` command group: the procedure of a version, recording a milestone, the pack.
+
+`charter adoption [VERSION|draft]` shows the procedure; `charter adoption record MILESTONE …` and
+`charter adoption pack [VERSION]` are its subcommands. What HR and legal read is in French.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _DefaultShow(click.Group):
+    """A group whose first argument, when it is not a subcommand, is the version to show."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+def _profile(f):
+    return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
+                        default=Path("charter.yml"), help=PROFILE_HELP)(f)
+
+
+def _on(f):
+    return click.option("--on", "on", type=_DATE, default=None, metavar="YYYY-MM-DD",
+                        help="Compute for this day instead of today (the draft's formalities cannot be earlier).")(f)
+
+
+def _today(value):
+    """The day the draft's procedure is computed for: --on, else today (the only place the clock is read)."""
+    import datetime
+
+    return value.date() if value is not None else datetime.date.today()
+
+
+@click.group("adoption", cls=_DefaultShow)
+def adoption() -> None:
+    """The adoption procedure: milestones recorded and missing, earliest lawful effective date, documents."""
+
+
+@adoption.command("show")
+@click.argument("version", required=False)
+@_profile
+@_on
+def show(version: str | None, profile: Path, on) -> None:
+    """Show the procedure of VERSION, 'draft', or by default the latest release (the draft if it changed)."""
+    from charter_kit.commands.adoption import show as show_procedure
+
+    click.echo(show_procedure(profile, version, _today(on)), nl=False)
+
+
+@adoption.command("record")
+@click.argument("milestone")
+@click.option("--date", "date", type=_DATE, required=True, metavar="YYYY-MM-DD", help="When it was done.")
+@click.option("--ref", help="Evidence: registered-letter number, greffe receipt, minutes of the CSE meeting…")
+@click.option("--entity", help="The entity it concerns (company.entities id). Default: every entity.")
+@click.option("--establishment", help="The establishment it concerns. Default: every establishment.")
+@click.option("--version", "version", metavar="VERSION|draft",
+              help="Record it for this release or the draft. Default: as 'charter adoption' shows.")
+@_profile
+@_on
+def record(milestone: str, date, ref: str | None, entity: str | None, establishment: str | None,
+           version: str | None, profile: Path, on) -> None:
+    """Record MILESTONE (e.g. avis-cse, depot-greffe, publicite) with its date and evidence."""
+    from charter_kit.commands.adoption import record as record_milestone
+    from charter_kit.locales import fr
+
+    done = record_milestone(profile, milestone, date=date.date().isoformat(), ref=ref, entity=entity,
+                            establishment=establishment, which=version, on=_today(on))
+    where = "le projet (adoption/draft.yml)" if done.target.release is None else \
+        f"la version {done.target.release.version} (adoption/{done.target.release.version}.yml, chaîné)"
+    click.echo(f"Enregistré : {milestone} du {fr.date(done.entry['date'])} pour {where}")
+    click.echo(f"  Concerne : {fr.join(done.units)}")
+    click.echo(f"  Date d'entrée en vigueur la plus proche : {fr.date(done.adoption.earliest)}"
+               + ("" if not done.adoption.complete else " ; procédure complète"))
+
+
+@adoption.command("pack")
+@click.argument("version", required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder. Default: adoption/pack-VERSION/ beside the profile.")
+@_profile
+@_on
+def pack(version: str | None, out: Path | None, profile: Path, on) -> None:
+    """Write the documents legal sends for VERSION (default: the latest release), in PDF and DOCX."""
+    from charter_kit.commands.adoption_pack import write_pack
+
+    written = write_pack(profile, version, out, _today(on))
+    click.echo(f"wrote {len(written.files)} files to {written.folder}")
+    for name in written.files:
+        click.echo(f"  {name}")
