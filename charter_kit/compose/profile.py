@@ -58,6 +58,8 @@ class CharterSettings(_Model):
 
     title: Text = "Charte d'utilisation des réseaux sociaux"
     """Title shown on the site, the PDF cover and in every header."""
+    short_title: Annotated[StrictStr, Field(min_length=1, max_length=40)] | None = None
+    """Title in a phone's header (default: derived, "Charte réseaux sociaux") and in citations."""
     language: Literal["fr"] = "fr"
     """Language of the charter text (modules are written in French)."""
     jurisdiction: Jurisdiction = "fr"
