@@ -12,6 +12,7 @@ A release is never rewritten: what happens after it is appended to its own chain
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,20 @@ def release_entries(root: Path, release: Release) -> list[dict[str, Any]]:
 
 
 # -- writing ----------------------------------------------------------------------------------------
+class _Dumper(yaml.SafeDumper):
+    """Quotes digests, dates and anything numeric-looking, so they always read back as text."""
+
+
+_QUOTED = re.compile(r"[0-9a-f]{16,}|[\d.eE+_:-]+")
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="'" if _QUOTED.fullmatch(value) else None))
+
+
 def entries_text(entries: list[dict[str, Any]], header: str = _DRAFT_HEADER) -> str:
     """An adoption file's text: a commented header, then the entries in a fixed key order."""
     ordered = [{k: e.get(k) for k in (*FIELDS, "text", "previous", "hash") if k in e} for e in entries]
-    return header + yaml.safe_dump({"milestones": ordered}, allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump({"milestones": ordered}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return header + body
 
 
 def write_draft(root: Path, entries: list[dict[str, Any]]) -> Path:

@@ -52,6 +52,10 @@ def history(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHARTER_KIT_LIBRARY", str(root / "library"))
         profile = make_project(root)
+        # The formalities of the French procedure were done on this text before the release (issue 13).
+        for milestone, day in (("avis-cse", "2025-12-15"), ("communication-inspection", "2025-12-20"),
+                               ("depot-greffe", "2025-12-20"), ("publicite", "2025-12-20")):
+            assert run("adoption", "record", milestone, "--date", day, "-p", profile).exit_code == 0
         outputs = [release(profile, "1.0.0", "--date", "2026-01-05", "--effective", "2026-02-01",
                            "--approved-by", "Claire Martin, DRH", "--approved-by", "CSE, avis du 4 janvier 2026",
                            "--notes", "Première version de la charte.")]
@@ -59,7 +63,7 @@ def history(tmp_path_factory):
         notes = write_tree(root, {"notes.md": "Embargos.\n\nNouveau contact juridique.\n"}) / "notes.md"
         outputs.append(release(profile, "1.1.0", "--date", "2026-03-01", "--notes-file", notes))
         profile.write_text(PROFILE_1_1_1, encoding="utf-8")
-        outputs.append(release(profile, "1.1.1", "--date", "2026-03-10", "--effective", "2026-04-01"))
+        outputs.append(release(profile, "1.1.1", "--date", "2026-03-10", "--effective", "2026-04-15"))
         yield root, profile, outputs
 
 
@@ -99,16 +103,18 @@ def test_release_yml_records_everything_about_the_release(history):
     charter = Charter.from_json((folder(profile, "1.0.0") / "charter.json").read_bytes())
     assert first["version"] == "1.0.0" and first["date"] == "2026-01-05" and first["effective_date"] == "2026-02-01"
     assert first["digest"] == charter.digest and first["previous_version"] is None
-    assert first["approvals"] == ["Claire Martin, DRH", "CSE, avis du 4 janvier 2026"]
+    assert first["approvals"] == [{"name": "Claire Martin", "role": "DRH", "date": None},
+                                  {"name": "CSE", "role": "avis du 4 janvier 2026", "date": None}]
     assert first["notes"] == "Première version de la charte."
     assert first["modules"] == {"socle": "1.0.0", "alpha": "1.2.0"}
     assert first["charter_kit"] == "0.1.0" and first["kind"] == "substantive"
     pdf_name = next(name for name in first["files"] if name.endswith(".pdf"))
-    assert set(first["files"]) == {"charter.json", pdf_name}
+    assert set(first["files"]) == {"charter.json", pdf_name, "adoption.yml"}  # the formalities, sealed
+    assert first["procedure"] == "fr/annexe-reglement-interieur"
     assert second["previous_version"] == "1.0.0"
     assert second["notes"] == "Embargos.\n\nNouveau contact juridique."
-    # No --effective and none in the profile: the version applies from its release date.
-    assert second["effective_date"] == "2026-03-01"
+    # No --effective and none in the profile: the earliest lawful date (release date + one month + one day).
+    assert second["effective_date"] == "2026-04-02"
 
 
 def test_charter_json_is_the_canonical_stamped_charter(history):
@@ -116,7 +122,7 @@ def test_charter_json_is_the_canonical_stamped_charter(history):
     blob = (folder(profile, "1.1.0") / "charter.json").read_bytes()
     charter = Charter.from_json(blob)
     assert blob == charter.to_json().encode("utf-8")
-    assert (charter.version, charter.date, charter.effective_date) == ("1.1.0", "2026-03-01", "2026-03-01")
+    assert (charter.version, charter.date, charter.effective_date) == ("1.1.0", "2026-03-01", "2026-04-02")
     assert charter.clause("alpha.embargo") is not None
     assert "droit@acme.example" in charter.clause("alpha.perimetre").text
 
@@ -132,7 +138,7 @@ def test_the_released_pdf_prints_the_digest_on_its_cover(history):
 
 def test_the_same_release_made_again_is_byte_identical(history, copy):
     shutil.rmtree(folder(copy, "1.1.1"))
-    assert release(copy, "1.1.1", "--date", "2026-03-10", "--effective", "2026-04-01").exit_code == 0
+    assert release(copy, "1.1.1", "--date", "2026-03-10", "--effective", "2026-04-15").exit_code == 0
     assert snapshot(folder(copy, "1.1.1")) == snapshot(folder(history[1], "1.1.1"))
 
 
@@ -217,8 +223,8 @@ def test_usage_mistakes_exit_2_and_write_nothing(copy, args, fragment):
 # -- releases ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("on, statuses", [
     ("2026-01-20", ["à venir", "à venir", "à venir"]),
-    ("2026-03-05", ["archivée", "en vigueur", "à venir"]),
-    ("2026-04-01", ["archivée", "archivée", "en vigueur"]),
+    ("2026-04-05", ["archivée", "en vigueur", "à venir"]),
+    ("2026-04-20", ["archivée", "archivée", "en vigueur"]),
 ])
 def test_releases_lists_versions_with_their_status_on_a_date(history, on, statuses):
     _, profile, _ = history
