@@ -11,7 +11,7 @@ import click
 from charter_kit import __version__
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.locales import fr
-from charter_kit.model.vocabulary import JURISDICTIONS
+from charter_kit.model.vocabulary import DATE_MAX, DATE_MIN, JURISDICTIONS, date_in_range
 from charter_kit.outputs.registry import OUTPUTS
 from charter_kit.reports.registry import FORMATS as REPORT_FORMATS
 
@@ -46,6 +46,28 @@ class _Group(click.Group):
                                hint="run again with --debug to see the traceback, and report it") from None
 
 
+class _Text(click.ParamType):
+    """Text given on the command line: valid UTF-8, no control character, in NFC form."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        import re
+        import unicodedata
+
+        if not isinstance(value, str):
+            return value
+        if re.search(r"[\ud800-\udfff]", value):  # how Python keeps the bytes of invalid UTF-8
+            self.fail("not valid UTF-8 text (check the terminal's encoding)", param, ctx)
+        bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value)
+        if bad:
+            self.fail(f"a control character (U+{ord(bad.group()):04X}) cannot be printed: remove it", param, ctx)
+        return unicodedata.normalize("NFC", value)
+
+
+TEXT = _Text()
+
+
 def profile_option(f):
     """The -p/--profile option every command takes."""
     return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
@@ -71,7 +93,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--no-input", is_flag=True, help="Ask nothing; use the options and defaults.")
-@click.option("--company", help="Company name.")
+@click.option("--company", type=TEXT, help="Company name.")
 @click.option("--jurisdiction", type=click.Choice(JURISDICTIONS), help="Applicable law.")
 @click.option("--listed/--not-listed", default=None, help="Whether the company's shares are listed.")
 @click.option("--contact", "contacts", multiple=True, metavar="ROLE=EMAIL", help="A contact (repeatable).")
@@ -181,8 +203,8 @@ def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
     if output:
         atomic_write(output, data)
         click.echo(f"wrote {output}", err=True)
-    elif fmt == "pdf":
-        raise click.UsageError("--format pdf writes a file: give it with -o FILE")
+    elif fmt in ("pdf", "guide"):
+        raise click.UsageError(f"--format {fmt} writes a PDF file: give it with -o FILE")
     else:
         click.echo(data.decode("utf-8"), nl=False)
 
@@ -196,7 +218,31 @@ def schema() -> None:
 
 
 # -- release, releases, verify, publish ----------------------------------------------------------------
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+class _Date(click.ParamType):
+    """A date as HR writes it: 2027-01-15 or 15/01/2027, within the dates a charter may carry."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                day = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            self.fail(f"'{text}' is not a date: write it 2027-01-15 or 15/01/2027", param, ctx)
+        if not date_in_range(day.date().isoformat()):
+            self.fail(f"'{text}' is outside the dates a charter may carry ({DATE_MIN} to {DATE_MAX})", param, ctx)
+        return day
+
+
+_DATE = _Date()
 
 
 def on_option(f):
@@ -219,14 +265,14 @@ def _on_date(value):
 @click.option("--effective", type=_DATE, metavar="YYYY-MM-DD",
               help="Date the version applies from. Default: charter.effective_date in the profile, else the "
                    "earliest lawful date of the adoption procedure.")
-@click.option("--approved-by", "approvals", multiple=True, metavar='"NAME, ROLE, YYYY-MM-DD"',
+@click.option("--approved-by", "approvals", multiple=True, type=TEXT, metavar='"NAME, ROLE, YYYY-MM-DD"',
               help="Who approved this version, their role and the date (repeatable).")
-@click.option("--approval", "structured", multiple=True, type=(str, str, _DATE), metavar="NAME ROLE YYYY-MM-DD",
+@click.option("--approval", "structured", multiple=True, type=(TEXT, TEXT, _DATE), metavar="NAME ROLE YYYY-MM-DD",
               help="The same as three separate values, for names or roles with commas (repeatable).")
 @click.option("--strict", is_flag=True, help="Refuse a release without approvals, or with one lacking role or date.")
 @click.option("--force", is_flag=True, help="Release although the adoption procedure says the effective date is "
                                             "too early; release.yml records it.")
-@click.option("--notes", help="Release notes.")
+@click.option("--notes", type=TEXT, help="Release notes.")
 @click.option("--notes-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Read the release notes from FILE (UTF-8).")
 @click.option("--kind", type=click.Choice(["substantive", "editorial"]),
@@ -358,7 +404,7 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@click.option("--author", help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
+@click.option("--author", type=TEXT, help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
 def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None) -> None:
     """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
     from charter_kit.reports.registry import render_diff

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 
-from charter_kit.model.vocabulary import BASIS_KEYS, EMAIL_RE, EU_JURISDICTIONS, JURISDICTIONS, URL_RE, Jurisdiction
+from charter_kit.errors import did_you_mean
+from charter_kit.model.vocabulary import (BASIS_KEYS, DATE_MAX, DATE_MIN, EMAIL_RE, EU_JURISDICTIONS, JURISDICTIONS,
+                                          MAX_LIST_ITEMS, MAX_NAME, MAX_TEXT, URL_RE, Jurisdiction, date_in_range)
 
 MISSING: Any = object()
 
@@ -103,6 +105,8 @@ def check_value(kind: str, value: Any, choices: Iterable[str] | None = None) -> 
     if kind in ("string", "text"):
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {_show(value)}")
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"a text of at most {MAX_TEXT} characters is expected, got {len(value)}")
         return value
     if kind == "email":
         if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
@@ -113,12 +117,14 @@ def check_value(kind: str, value: Any, choices: Iterable[str] | None = None) -> 
             raise ValueError(f"expected a web address starting with https://, got {_show(value)}")
         return value.strip()
     if kind == "date":
-        if isinstance(value, dt.date):
-            return value.isoformat()
         try:
-            return dt.date.fromisoformat(str(value)).isoformat() if isinstance(value, str) and len(value) == 10 else _bad_date(value)
+            iso = value.isoformat() if isinstance(value, dt.date) else (
+                dt.date.fromisoformat(value).isoformat() if isinstance(value, str) and len(value) == 10 else _bad_date(value))
         except ValueError:
             return _bad_date(value)
+        if not date_in_range(iso):
+            raise ValueError(f"expected a date between {DATE_MIN} and {DATE_MAX}, got {iso}")
+        return iso
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {_show(value)}")
@@ -130,6 +136,9 @@ def check_value(kind: str, value: Any, choices: Iterable[str] | None = None) -> 
     if kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"expected a list of texts (- item per line), got {_show(value)}")
+        if len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_NAME * 4 for v in value):
+            raise ValueError(f"a list of at most {MAX_LIST_ITEMS} items of at most {MAX_NAME * 4} characters "
+                             f"is expected (got {len(value)} items)")
         return list(value)
     if kind == "choice":
         allowed = list(choices or ())

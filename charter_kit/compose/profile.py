@@ -12,8 +12,9 @@ import pydantic
 from pydantic import Field, StrictBool, StrictStr
 
 from charter_kit.errors import Problem, ProfileError
-from charter_kit.model.vocabulary import EMAIL_RE, ID_RE, NAME_RE, URL_RE, Jurisdiction, Region, Status
-from charter_kit.compose.yamlfile import LineMap, load_yaml, validation_problems
+from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, NAME_RE, URL_RE, Jurisdiction,
+                                          Region, Status, date_in_range)
+from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded, validation_problems
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
 MATERIAL_COLORS = (
@@ -44,9 +45,15 @@ def _color(value: str) -> str:
     raise ValueError(f"'{value}' is not a colour: use #rrggbb or one of {', '.join(MATERIAL_COLORS)}")
 
 
+def _in_range(value: dt.date) -> dt.date:
+    if not date_in_range(value.isoformat()):
+        raise ValueError(f"expected a date between {DATE_MIN} and {DATE_MAX}")
+    return value
+
+
 Email = Annotated[StrictStr, pydantic.AfterValidator(_email)]
 Url = Annotated[StrictStr, pydantic.AfterValidator(_url)]
-Text = Annotated[StrictStr, Field(min_length=1)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
 
 
 class _Model(pydantic.BaseModel):
@@ -66,7 +73,7 @@ class CharterSettings(_Model):
     """Country whose law applies: fr, ch, be, lu or qc."""
     status: Status = "annexe-reglement-interieur"
     """Legal status: annexe-reglement-interieur, note-de-service or guide (no sanctions on its own)."""
-    effective_date: dt.date | None = None
+    effective_date: Annotated[dt.date, pydantic.AfterValidator(_in_range)] | None = None
     """Date from which the draft applies (a release sets its own)."""
     region: Region | None = None
     """Belgium only: language region of the place of work (bruxelles, wallonie, flandre, germanophone); it decides the language that prevails."""
@@ -269,7 +276,10 @@ class LoadedProfile:
 
     def inside(self, key: tuple, value: str) -> Path:
         """A path from the profile that must stay inside the profile's folder (no ``../``)."""
-        path = self.resolve_path(value)
+        try:
+            path = self.resolve_path(value)
+        except (RuntimeError, OSError):  # Python reports a symbolic link loop as RuntimeError
+            raise ProfileError([self.problem(key, f"'{value}': a symbolic link that loops or cannot be followed")]) from None
         if not path.is_relative_to(self.root.resolve()):
             raise ProfileError([self.problem(key, f"'{value}' is outside the charter project's folder")],
                                hint="keep the file inside the folder of charter.yml")
@@ -284,10 +294,12 @@ class LoadedProfile:
         if media is None:
             raise ProfileError([self.problem(key, f"'{value}': the logo must be an SVG, PNG or JPEG file")])
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_bounded(path)
+        except FileNotFoundError:
             raise ProfileError([self.problem(key, f"'{value}': file not found")],
                                hint="the path is relative to the folder of charter.yml") from None
+        except OSError as exc:
+            raise ProfileError([self.problem(key, f"'{value}': cannot read the file ({exc.strerror})")]) from None
         if len(data) > MAX_LOGO_BYTES:
             raise ProfileError([self.problem(key, f"'{value}' is larger than {MAX_LOGO_BYTES // 1_000_000} MB")])
         return data, media

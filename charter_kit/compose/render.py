@@ -241,9 +241,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
         contacts=book.charter_contacts(),
         overrides={k: v for k, v in sorted(overrides.items()) if k.split(".")[0] in selection.ids},
         branding={"primary_color": profile.branding.primary_color, "logo": _logo(selection)},
-        # The short title joins the site settings only when given: older charters keep their digest.
-        site={"url": profile.site.url,
-              **({"short_title": profile.charter.short_title} if profile.charter.short_title else {})},
+        site={"url": profile.site.url},
         pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
     )
 

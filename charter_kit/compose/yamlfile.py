@@ -5,6 +5,8 @@ Shared by the profile and the module library: both must say ``file, line N: key:
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,16 @@ Path_ = tuple[Any, ...]
 
 #: Most nodes a document may expand to through aliases; a "billion laughs" stops here at once.
 MAX_EXPANDED_NODES = 5_000_000
+#: Largest file read as text (a module's Markdown included), and largest YAML document.
+MAX_TEXT_BYTES = 16_000_000
+MAX_YAML_BYTES = 8_000_000
+#: Deepest nesting of mappings and lists a YAML document may have (a profile needs five).
+MAX_DEPTH = 40
+#: Longest number a YAML value may write (Python refuses to read integers past 4 300 digits).
+MAX_DIGITS = 30
+#: Characters refused in YAML values: C0/C1 controls (tab and line breaks excepted), lone surrogates.
+_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_NUMBER = re.compile(r"^[-+]?(?:0[xob])?[0-9_a-fA-F]+$")
 
 
 class _Loader(yaml.SafeLoader):
@@ -49,7 +61,7 @@ class LineMap:
 def read_text(path: Path, display: str, error: type | None = None) -> str:
     """Read a UTF-8 file (a BOM is allowed); a bad byte is an error naming its line."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except FileNotFoundError:
         raise_problem(display, None, None, "file not found", error=error)
     except IsADirectoryError:
@@ -67,6 +79,26 @@ def read_text(path: Path, display: str, error: type | None = None) -> str:
         )
 
 
+def read_bounded(path: Path) -> bytes:
+    """A regular file's bytes, at most MAX_TEXT_BYTES: never a FIFO or a device (they could block)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file (a pipe or a device)", str(path))
+        if info.st_size > MAX_TEXT_BYTES:
+            raise OSError(0, f"larger than {MAX_TEXT_BYTES // 1_000_000} MB", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_TEXT_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def load_yaml(path: Path, display: str, error: type | None = None) -> tuple[Any, LineMap, list[Problem]]:
     """Parse one YAML document; return its data, its line map and any duplicate-key problems."""
     return parse_yaml(read_text(path, display, error), display, error)
@@ -74,6 +106,8 @@ def load_yaml(path: Path, display: str, error: type | None = None) -> tuple[Any,
 
 def parse_yaml(text: str, display: str, error: type | None = None) -> tuple[Any, LineMap, list[Problem]]:
     """Parse YAML text (see ``load_yaml``)."""
+    if len(text) > MAX_YAML_BYTES:
+        raise_problem(display, None, None, f"the file is larger than {MAX_YAML_BYTES // 1_000_000} MB", error=error)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -83,7 +117,10 @@ def parse_yaml(text: str, display: str, error: type | None = None) -> tuple[Any,
         lines = LineMap()
         problems: list[Problem] = []
         _walk(node, (), lines, problems, display, set())
-        return loader.construct_document(node), lines, problems
+        bad = [p for p in problems if p.message.startswith(_FATAL)]
+        if bad:
+            raise (error or _profile_error())(bad)
+        return _normalized(loader.construct_document(node)), lines, problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -92,6 +129,8 @@ def parse_yaml(text: str, display: str, error: type | None = None) -> tuple[Any,
         raise_problem(display, line, None, f"invalid YAML: {message}", hint=hint, error=error)
     except yaml.YAMLError as exc:
         raise_problem(display, None, None, f"invalid YAML: {exc}", error=error)
+    except RecursionError:
+        raise_problem(display, None, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep", error=error)
     finally:
         loader.dispose()
 
@@ -127,15 +166,57 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+_FATAL = ("nested more than", "a number of more than", "a character that cannot")
+
+
+def _profile_error() -> type:
+    from charter_kit.errors import ProfileError
+
+    return ProfileError
+
+
+def _normalized(value: Any) -> Any:
+    """Every text in NFC, so "é" typed two ways is one "é" in every output and comparison."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_normalized(v) for v in value]
+    if isinstance(value, dict):
+        return {_normalized(k): _normalized(v) for k, v in value.items()}
+    return value
+
+
+def _check_scalar(node: yaml.ScalarNode, path, problems, display) -> None:
+    line = node.start_mark.line + 1
+    value = node.value
+    if node.style is None and _NUMBER.match(value) and len(value.lstrip("+-")) > MAX_DIGITS:
+        problems.append(Problem(display, line, _dotted(path) or None,
+                                f"a number of more than {MAX_DIGITS} digits: write it in quotes if it is a text"))
+    bad = _REFUSED.search(value)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        problems.append(Problem(display, line, _dotted(path) or None,
+                                f"a character that cannot be printed ({code}, position {bad.start() + 1}): remove it"))
+
+
 def _walk(node, path, lines, problems, display, active) -> None:
     # `active` holds the nodes on the current branch: a recursive alias would loop forever.
     if id(node) in active:
+        return
+    if len(path) > MAX_DEPTH:
+        problems.append(Problem(display, node.start_mark.line + 1, None,
+                                f"nested more than {MAX_DEPTH} levels deep"))
+        return
+    if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, path, problems, display)
         return
     active.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None:
+                _check_scalar(key_node, path + (key,), problems, display)
             line = key_node.start_mark.line + 1
             if key in seen:
                 problems.append(Problem(display, line, _dotted(path + (key,)),

@@ -19,6 +19,7 @@ import yaml
 from charter_kit import __version__
 from charter_kit.errors import ReleaseError
 from charter_kit.model.semver import Version
+from charter_kit.model.vocabulary import date_in_range
 
 CHARTER_FILE = "charter.json"
 RELEASE_FILE = "release.yml"
@@ -168,7 +169,7 @@ def _check_types(data: dict[str, Any], display: Path) -> None:
         if not isinstance(data[name], str):
             raise bad(name, "text")
     for name in ("date", "effective_date"):
-        if _parse_date(data[name]) is None:
+        if _parse_date(data[name]) is None or not date_in_range(data[name]):
             raise bad(name, "a date YYYY-MM-DD")
     for name in ("previous_version", "notes", *[n for n in _OPTIONAL if n in data]):
         if data[name] is not None and not isinstance(data[name], str):

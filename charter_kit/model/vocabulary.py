@@ -43,8 +43,9 @@ NATURES: tuple[str, ...] = get_args(Nature)
 #: Who a clause is addressed to ("tous" when it names nobody in particular).
 AUDIENCES = ("tous", "managers", "clients", "acheteurs", "animateurs", "porte-parole", "ambassadeurs", "rh")
 
-ReleaseStatus = Literal["upcoming", "in_force", "archived", "replaced"]
-#: Where a release stands on a date; "replaced" is a release superseded before it came into force.
+ReleaseStatus = Literal["upcoming", "in_force", "archived", "replaced", "pending"]
+#: Where a release stands on a date; "replaced" is a release superseded before it came into force;
+#: "pending" is a release whose effective date has come but whose adoption procedure is not complete.
 RELEASE_STATUSES: tuple[str, ...] = get_args(ReleaseStatus)
 
 ReleaseKind = Literal["substantive", "editorial"]
@@ -53,3 +54,15 @@ RELEASE_KINDS: tuple[str, ...] = get_args(ReleaseKind)
 
 #: A link from one clause to another inside the charter's Markdown: "[article 6.2](clause:crise.signaler)".
 CLAUSE_LINK_RE = re.compile(r"\[((?:\\.|[^\]\\\n])*)\]\(clause:([a-z0-9.-]+)\)")
+
+#: Dates a charter may carry (release, effective, variables): outside, a typo (0226, 20266).
+DATE_MIN, DATE_MAX = "1990-01-01", "2099-12-31"
+#: Longest text a profile value may be: a title or a name, and a variable's text or list item.
+MAX_NAME = 300
+MAX_TEXT = 10_000
+MAX_LIST_ITEMS = 200
+
+
+def date_in_range(iso: str) -> bool:
+    """True when an ISO date lies between DATE_MIN and DATE_MAX."""
+    return DATE_MIN <= iso <= DATE_MAX
