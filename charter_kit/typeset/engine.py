@@ -10,9 +10,13 @@ Every PDF is PDF/A-3a (archival and tagged) and declares PDF/UA-1 (accessible) a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +32,24 @@ NO_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 _COMPILERS: dict[Path, Any] = {}
 _LOCK = threading.Lock()
+# The process whose Typst runtime is live. Typst's Rust side keeps worker threads and locks that a
+# forked child does not get: a child that compiles after its parent did waits forever. Such a
+# child compiles in a fresh interpreter instead (slower, but it finishes).
+_OWNER: int | None = None
+_WORKER = """
+import base64, json, sys
+from pathlib import Path
+from charter_kit.errors import OutputError
+from charter_kit.typeset.engine import compile_pdf
+job = json.load(sys.stdin)
+main = base64.b64decode(job["source"]) if job["source"] is not None else job["main"]
+try:
+    pdf = compile_pdf(main, job["data"], date=job["date"], inputs=job["inputs"], root=Path(job["root"]))
+except OutputError as exc:
+    json.dump({"message": exc.message}, sys.stderr)
+    sys.exit(3)
+sys.stdout.buffer.write(pdf)
+"""
 
 
 def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None = None,
@@ -39,9 +61,13 @@ def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None 
     template (e.g. the canonical JSON a PDF embeds); ``hint`` says what the user can fix when
     Typst fails (for the annex, the logo is the only input that can).
     """
+    global _OWNER
+    if _OWNER is not None and _OWNER != os.getpid():
+        return _compile_elsewhere(main, data, date=date, inputs=inputs, root=root, hint=hint)
     import typst
 
     with _LOCK:  # one compiler per root, reused: fonts are loaded once per process
+        _OWNER = os.getpid()
         compiler = _compiler(root)
         values = {"data": to_json(displayable(data, compiler)), **(inputs or {})}
         try:
@@ -51,6 +77,24 @@ def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None 
         except typst.TypstError as exc:
             raise OutputError(f"le PDF n'a pas pu être composé : {exc.message}",
                               hint=hint or "signalez ce message à l'équipe charter-kit") from None
+
+
+def _compile_elsewhere(main: str | bytes, data: Mapping[str, Any], *, date: str | None,
+                       inputs: Mapping[str, str] | None, root: Path, hint: str | None) -> bytes:
+    """``compile_pdf`` in a new interpreter: for a child forked after its parent used Typst."""
+    job = {"main": main if isinstance(main, str) else None, "data": data, "date": date, "inputs": dict(inputs or {}),
+           "source": base64.b64encode(main).decode("ascii") if isinstance(main, bytes) else None, "root": str(root)}
+    done = subprocess.run([sys.executable, "-c", _WORKER], input=json.dumps(job).encode("utf-8"),
+                          capture_output=True, check=False)
+    if done.returncode == 0:
+        return done.stdout
+    try:
+        message = json.loads(done.stderr)["message"]
+    except (ValueError, KeyError, TypeError):
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise OutputError(f"le PDF n'a pas pu être composé : {message[0]}",
+                          hint="signalez ce message à l'équipe charter-kit") from None
+    raise OutputError(message.split("\nHint: ")[0], hint=hint or "signalez ce message à l'équipe charter-kit")
 
 
 def _compiler(root: Path) -> Any:

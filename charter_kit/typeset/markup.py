@@ -95,8 +95,11 @@ def breakable(value: str) -> str:
     return _UNBREAKABLE.sub(cut, value)
 
 
+_BLOCK_TYPES = {"par", "heading", "list", "quote", "table", "code", "rule"}
+
+
 def plain(nodes: Iterable[Inline | Node]) -> str:
-    """The text a reader sees in a node list (for bookmarks, tests and alt text)."""
+    """The text a reader sees in a node list, whitespace collapsed (``charter verify --pdf``, tests)."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, str):
@@ -115,8 +118,6 @@ def plain(nodes: Iterable[Inline | Node]) -> str:
             out.append(" ")
     return " ".join("".join(out).replace(_ZWSP, "").split())
 
-
-_BLOCK_TYPES = {"par", "heading", "list", "quote", "table", "code", "rule"}
 
 
 # -- blocks -------------------------------------------------------------------------------------

@@ -204,3 +204,32 @@ def test_arbitrary_text_round_trips_through_the_pdf(values):
     extracted = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
     for value in values:
         assert squash(unicodedata.normalize("NFC", text(value))) in squash(unicodedata.normalize("NFC", extracted))
+
+
+def test_a_child_forked_after_its_parent_compiled_still_gets_its_pdf():
+    """Typst's runtime does not survive fork(): the child compiles in a fresh interpreter, same bytes."""
+    import os
+    import signal
+    import time
+
+    nodes = [{"t": "par", "c": ["Bonjour"]}]
+    expected = compile_blocks(nodes)  # the parent's Typst runtime is now live
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read_end)
+        try:
+            os.write(write_end, b"same" if compile_blocks(nodes) == expected else b"diff")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    for _ in range(600):  # 30 s: a compile takes well under one; a deadlocked child never ends
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    answer = os.read(read_end, 4)
+    os.close(read_end)
+    assert answer == b"same"
