@@ -26,7 +26,7 @@ from charter_kit import __version__
 from charter_kit.model.charter import Charter
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.fsutil import atomic_dir, atomic_write
-from charter_kit.outputs.pdf import pdf_filename, render_pdf
+from charter_kit.outputs.pdf import guide_filename, pdf_filename, render_guide, render_pdf
 from charter_kit.compose.pipeline import load_project
 from charter_kit.outputs.site import build_site
 
@@ -41,6 +41,8 @@ class BuildResult:
     site_index: Path | None
     pdf: Path | None
     pdf_from_cache: bool = False
+    guide: Path | None = None
+    """The guide and procedures PDF, for a disciplinary charter split in two."""
 
 
 def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf: bool = True) -> BuildResult:
@@ -58,20 +60,29 @@ def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool =
     out = Path(out)
     _check_target(out)
     name = pdf_filename(charter)
+    # A disciplinary charter also has its guide and procedures PDF, rendered here (not cached).
+    guide = guide_filename(charter) if pdf else None
     with PdfJob(charter, out) if pdf else contextlib.nullcontext() as job:
+        guide_data = render_guide(charter) if guide else None
         if not site:
             _commit_pdf(out, charter, name, job)
-            return BuildResult(None, out / name, pdf_from_cache=job.from_cache)
+            if guide:
+                atomic_write(out / guide, guide_data)
+            return BuildResult(None, out / name, pdf_from_cache=job.from_cache, guide=out / guide if guide else None)
         with atomic_dir(out / SITE_DIR) as tmp:
             build_site(charter, tmp, pdf_name=name if pdf else None)
             if job is not None:
                 (tmp / name).write_bytes(job.result())
+            if guide:
+                (tmp / guide).write_bytes(guide_data)
         # The site carries its own copy of the PDF, so it is consistent at every instant; the PDF
         # beside it follows, each file replaced whole.
         if job is not None:
             _commit_pdf(out, charter, name, job)
+        if guide:
+            atomic_write(out / guide, guide_data)
     return BuildResult(out / SITE_DIR / "index.html", out / name if pdf else None,
-                       pdf_from_cache=job is not None and job.from_cache)
+                       pdf_from_cache=job is not None and job.from_cache, guide=out / guide if guide else None)
 
 
 # -- the PDF cache ------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from typing import Any
 
 import markdown
 
-from charter_kit.model.charter import Charter
+from charter_kit.model.charter import Charter, Clause
+from charter_kit.model.vocabulary import DISCIPLINARY_STATUSES
 from charter_kit.locales import fr
 
 #: Extensions that give clause Markdown its meaning; the site adds ``toc`` for its permalinks.
@@ -51,8 +52,48 @@ def inline_html(text: str) -> str:
 
 # -- labels -----------------------------------------------------------------------------------
 def status_label(charter: Charter) -> str:
-    """The charter's legal status as readers see it."""
-    return fr.STATUS.get(charter.status, charter.status)
+    """The charter's legal status as the law of its jurisdiction names it (cover, site, metadata)."""
+    return fr.status_label(charter.status, charter.jurisdiction)
+
+
+def nature_label(clause: Clause) -> str | None:
+    """"Règle", "Procédure" or "Information"; None for a clause released before natures."""
+    return fr.NATURE.get(clause.nature) if clause.nature else None
+
+
+def audience_label(clause: Clause) -> str | None:
+    """"Pour : les acheteurs" for a clause addressed to some readers; None when it is for everyone."""
+    names = [fr.AUDIENCE.get(a, a) for a in clause.audience if a != "tous"]
+    return f"Pour : {fr.join(names)}" if names else None
+
+
+def nature_counts(clauses: list[Clause]) -> str:
+    """"3 règles, 2 procédures et 1 information"; "3 règles" for clauses released before natures."""
+    counts = {}
+    for c in clauses:
+        nature = c.nature or "regle"
+        counts[nature] = counts.get(nature, 0) + 1
+    return fr.join(count_label(counts[n], *NATURE_NOUNS[n]) for n in NATURE_NOUNS if n in counts)
+
+
+#: Each nature's noun, singular and plural, for counts.
+NATURE_NOUNS = {"regle": ("règle", "règles"), "procedure": ("procédure", "procédures"),
+                "information": ("information", "informations")}
+
+
+# -- the enforceable core -----------------------------------------------------------------------
+def is_rule(clause: Clause) -> bool:
+    """True for a rule whose breach can be sanctioned; a clause released before natures counts as one."""
+    return clause.nature in (None, "regle")
+
+
+def has_guide(charter: Charter) -> bool:
+    """True when the charter splits in two documents: a disciplinary status (annexe au règlement
+    intérieur, note de service and their equivalents) whose clauses declare natures and are not all
+    rules. The annex then holds the rules only, and the guide the procedures and information."""
+    clauses = charter.clauses()
+    return (charter.status in DISCIPLINARY_STATUSES and any(c.nature for c in clauses)
+            and not all(is_rule(c) for c in clauses))
 
 
 def role_label(role: str) -> str:
@@ -80,10 +121,25 @@ def count_label(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def guide_filename(charter: Charter) -> str | None:
+    """The guide and procedures PDF's file name, ``charte-reseaux-sociaux-guide-1.0.0.pdf``; None
+    when the charter has no separate guide (its PDF annex then holds every clause)."""
+    return f"charte-reseaux-sociaux-guide-{charter.display_version}.pdf" if has_guide(charter) else None
+
+
 def contact_rows(charter: Charter) -> list[dict[str, Any]]:
-    """The contacts in a stable order: role label, name, e-mail, phone."""
-    return [{"role": role, "label": role_label(role), "name": c.get("name"), "email": c["email"],
-             "phone": c.get("phone")} for role, c in sorted(charter.contacts.items())]
+    """The contacts in a stable order, one row per person or team: the roles it serves, name, e-mail, phone.
+
+    A contact serving several roles (``roles`` in the charter), or two roles given the same name,
+    address and phone, make one row listing the roles, so a small company's one address shows once."""
+    rows: dict[tuple, dict[str, Any]] = {}
+    for key, c in sorted(charter.contacts.items()):
+        who = (c.get("name"), c["email"], c.get("phone"))
+        row = rows.setdefault(who, {"role": key, "roles": [], "name": who[0], "email": who[1], "phone": who[2]})
+        row["roles"] += [r for r in c.get("roles") or [key] if r not in row["roles"]]
+    for row in rows.values():
+        row["label"] = fr.join(role_label(r) for r in row["roles"])
+    return list(rows.values())
 
 
 def charter_date(charter: Charter) -> str | None:

@@ -23,14 +23,14 @@ class Output:
     module: str
     """The module that writes it, imported on first use."""
     filename_function: str
-    """The module's function ``(Charter) -> str``: the file's name."""
+    """The module's function ``(Charter) -> str | None``: the file's name; None when this charter has no such file."""
     render_function: str
     """The module's function ``(Charter) -> bytes``: the file's content."""
     released: bool = False
     """True when `charter release` seals this file into every release (the PDF annex)."""
 
-    def filename(self, charter: Charter) -> str:
-        """The file's name for ``charter``."""
+    def filename(self, charter: Charter) -> str | None:
+        """The file's name for ``charter``, or None when this charter has no such file (a guide for a guide)."""
         return self._function(self.filename_function)(charter)
 
     def render(self, charter: Charter) -> bytes:
@@ -43,6 +43,7 @@ class Output:
 
 OUTPUTS: dict[str, Output] = {
     "pdf": Output("pdf", "charter_kit.outputs.pdf", "pdf_filename", "render_pdf", released=True),
+    "guide": Output("guide", "charter_kit.outputs.pdf", "guide_filename", "render_guide", released=True),
     "md": Output("md", "charter_kit.outputs.markdown", "markdown_filename", "render_markdown"),
     "json": Output("json", "charter_kit.outputs.canonical", "json_filename", "render_json"),
 }
@@ -54,5 +55,6 @@ def released_outputs() -> list[Output]:
 
 
 def render_released(charter: Charter) -> dict[str, bytes]:
-    """{file name: bytes} of every released output of ``charter``."""
-    return {output.filename(charter): output.render(charter) for output in released_outputs()}
+    """{file name: bytes} of every released output of ``charter`` (those it has: a guide only when split)."""
+    return {name: output.render(charter) for output in released_outputs()
+            if (name := output.filename(charter)) is not None}

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
+from charter_kit.locales import fr
 from charter_kit.locales.typography import typography
 from charter_kit.outputs import markup, site_text
 from charter_kit.model.charter import Article, Charter, link_clauses
@@ -39,7 +40,12 @@ BANNERS = {
     "archived": ("archivee", "Version archivée : ce texte n’est plus en vigueur."),
     "upcoming": ("a-venir", "Version à venir : ce texte n’est pas encore en vigueur."),
     "replaced": ("remplacee", "Version remplacée avant son entrée en vigueur : ce texte ne s’est jamais appliqué."),
+    "pending": ("en-attente", "Version en attente : sa procédure d’adoption n’est pas terminée, ce texte ne "
+                              "s’applique pas encore."),
 }
+GUIDE_INTRO = ("Cette version se télécharge en deux PDF, qui portent la même empreinte numérique. Le premier "
+               "ne reprend que les règles ({status}) : c’est le document à joindre, à imprimer ou à signer. "
+               "Le second, le guide et procédures, rassemble les procédures, les informations et les contacts.")
 PDF_INTRO = ("Le PDF reprend le texte intégral de cette version, avec son empreinte numérique : "
              "c’est le document à joindre, à imprimer ou à signer.")
 #: Splits French words on apostrophes and hyphens too, so "l’entreprise" finds "entreprise".
@@ -58,6 +64,8 @@ class VersionContext:
     """Relative URL to the version in force from this version's root, e.g. "../1.1.0/"."""
     changes_markdown: str | None
     """Body of a "Modifications" page (Markdown), added when given."""
+    pending: tuple[str, ...] = ()
+    """What the adoption procedure still needs (a "pending" version's banner lists it)."""
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -153,8 +161,14 @@ def home_page(charter: Charter, pdf_name: str | None) -> str:
     parts = [f"# {md_escape(charter.title)}", "", _fragment("meta.html", **_meta(charter)), "",
              "## Comment lire cette charte", "", _reading_guide(charter), "",
              "## Les articles", "", _article_list(charter), "",
-             "## Votre engagement", "", _commitments(charter), ""]
-    if pdf_name:
+             "## Ce que vaut cette charte", "", _commitments(charter), ""]
+    guide = markup.guide_filename(charter) if pdf_name else None
+    if guide:
+        # A disciplinary charter split in two: the rules to sign, and the guide beside them.
+        parts += ["## Télécharger la charte", "", GUIDE_INTRO.format(status=markup.status_label(charter)), "",
+                  _fragment("download.html", href=pdf_name, label="Télécharger les règles (PDF)"), "",
+                  _fragment("download.html", href=guide, label="Télécharger le guide et procédures (PDF)"), ""]
+    elif pdf_name:
         parts += ["## Télécharger la charte", "", PDF_INTRO, "",
                   _fragment("download.html", href=pdf_name), ""]
     return "\n".join(parts)
@@ -173,7 +187,11 @@ def article_page(charter: Charter, article: Article, *, versioned: bool = False)
         attrs = f'#{clause.key} data-ck-ref="{clause.number}"'
         if versioned:
             attrs += f' data-ck-href="../../../{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
-        parts += [f"## {clause.number} {clause.title} {{{attrs}}}", "", link_clauses(clause.text, clause_link), ""]
+        parts += [f"## {clause.number} {clause.title} {{{attrs}}}", ""]
+        nature, audience = markup.nature_label(clause), markup.audience_label(clause)
+        if nature or audience:
+            parts += [_fragment("clause_meta.html", nature=nature, code=clause.nature, audience=audience), ""]
+        parts += [link_clauses(clause.text, clause_link), ""]
     basis = charter.legal_basis(article)
     if basis:
         parts += ["## Références juridiques", "", *[f"- {md_escape(ref)}" for ref in basis], ""]
@@ -211,40 +229,49 @@ def _reading_guide(charter: Charter) -> str:
             "numérotées (1.1, 1.2…). La première phrase d’une règle dit l’essentiel ; la suite "
             "explique pourquoi et comment, souvent avec des exemples « En pratique ».\n\n"
             "Pressé ? [L’essentiel](essentiel.md) donne la première phrase de chaque règle.\n\n"
+            + (NATURES_GUIDE if any(c.nature for c in charter.clauses()) else "") +
             "La recherche, en haut de chaque page, retrouve une règle à partir d’un mot. Le symbole ¶ "
             "à côté du titre d’une règle donne son lien permanent, qui nomme la version ; le bouton "
             "« Copier la référence » copie sa référence complète, pour la citer. "
             "En cas de doute, adressez-vous aux [contacts](contacts.md).")
 
 
+#: How to read the badges beside clause titles (a charter whose clauses declare their nature).
+NATURES_GUIDE = ("Une étiquette indique la nature de chaque clause : « Règle », une obligation dont le "
+                 "manquement peut être sanctionné ; « Procédure », la façon dont l’entreprise s’organise, "
+                 "adressée aux personnes concernées ; « Information », une explication ou un conseil. "
+                 "Une clause qui ne concerne que certaines personnes le dit (« Pour : les acheteurs »).\n\n")
+
+
 def _article_list(charter: Charter) -> str:
     lines = []
     for a in charter.articles:
-        rules = markup.count_label(len(a.clauses), "règle", "règles")
+        rules = markup.nature_counts(list(a.clauses)) or "0 règle"
         lines.append(f"{a.number}. [{md_escape(a.title)}]({article_path(a)}) · {rules}")
     return "\n".join(lines) if lines else "Cette charte ne compte encore aucun article."
 
 
 def _commitments(charter: Charter) -> str:
-    company = md_escape(charter.company["name"])
-    items = ["lire cette charte, et la relire quand une nouvelle version est publiée ;",
-             "appliquer ses règles sur les comptes de l’entreprise comme sur vos comptes personnels, "
-             "dès qu’une publication la concerne ;",
-             "demander conseil avant de publier quand vous avez un doute ;",
-             "signaler à vos contacts une publication qui pourrait nuire à l’entreprise ou à une personne."]
-    text = f"En travaillant pour {company}, vous vous engagez à :\n\n" + "\n".join(f"- {i}" for i in items)
-    status = {
-        "annexe-reglement-interieur": "Annexée au règlement intérieur, la charte s’impose à toutes les "
-                                      "personnes qu’elle vise, dans les limites de la loi.",
-        "note-de-service": "Diffusée par note de service, la charte s’impose à toutes les personnes "
-                           "qu’elle vise, dans les limites de la loi.",
-        "guide": "Ce guide rassemble des recommandations ; il ne crée pas à lui seul d’obligation nouvelle.",
-    }.get(charter.status)
-    if status:
-        text += "\n\n" + status
+    """What the charter is worth and what it asks, in words that assert nothing the tool cannot know
+    (whether the adoption formalities were carried out, whether a copy was handed over)."""
+    status = markup.status_label(charter)
+    statut = charter.clause("sanctions.statut")
+    where = (f" : voir l’[article {statut.number}]({ARTICLES}/{clause_link(statut.id)})" if statut else "")
+    if charter.status == "guide":
+        text = ("Ce guide rassemble des recommandations ; il ne crée pas à lui seul d’obligation nouvelle. "
+                f"Ce qu’il vaut juridiquement est expliqué dans la charte elle-même{where}.")
+    else:
+        text = f"Statut de ce texte : {md_escape(status)}."
+        if any(c.nature for c in charter.clauses()):
+            text += (" Les clauses marquées « Règle » énoncent des obligations dont le manquement peut être "
+                     "sanctionné ; les procédures et les informations expliquent ces règles et décrivent "
+                     "l’organisation de l’entreprise.")
+        text += f" À quelles conditions ses règles s’appliquent, et ce qu’un manquement peut entraîner{where or ' : voir la charte elle-même'}."
+    text += ("\n\nEn pratique :\n\n- lisez la charte, et relisez-la quand une nouvelle version est publiée ;\n"
+             "- en cas de doute avant de publier, demandez conseil : voir les [contacts](contacts.md).")
     if charter.pdf.get("signature_block"):
-        text += (" Il peut vous être demandé de signer l’accusé de réception qui figure à la fin du PDF : "
-                 "il atteste que vous avez reçu cette version de la charte.")
+        text += ("\n\nIl peut vous être demandé de signer l’accusé de réception qui figure à la fin du PDF : "
+                 "il atteste que vous avez reçu cette version, sans valoir accord sur son contenu.")
     return text
 
 
@@ -307,6 +334,8 @@ def _footer_context(charter: Charter, pdf_name: str | None, version: VersionCont
     kind, banner = BANNERS.get(version.status, (None, None)) if version is not None else (None, None)
     if kind == "a-venir" and charter.effective_date:
         banner = f"Version à venir : ce texte entrera en vigueur le {markup.effective_label(charter)}."
+    if kind == "en-attente" and version.pending:
+        banner += " Reste à accomplir : " + fr.join(version.pending) + "."
     return {
         "title": typography(charter.title),
         "short_title": typography(site_text.short_title(charter)),
