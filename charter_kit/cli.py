@@ -383,6 +383,8 @@ def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> N
         click.echo(f"site: {result.site_index}")
     if result.pdf:
         click.echo(f"pdf: {result.pdf}" + (" (unchanged, from cache)" if result.pdf_from_cache else ""))
+    if result.guide:
+        click.echo(f"guide: {result.guide}")
 
 
 @cli.command("serve")

@@ -96,6 +96,16 @@ ROLE_PHRASE = {
                              "de la personne chargée des signalements de harcèlement"),
 }
 
+#: Clause natures (codes of model.vocabulary.NATURES), as the badge beside a clause's title.
+NATURE = {"regle": "Règle", "procedure": "Procédure", "information": "Information"}
+
+#: Who a clause is addressed to (codes of model.vocabulary.AUDIENCES), after "Pour : ".
+AUDIENCE = {
+    "tous": "tout le personnel", "managers": "les managers", "clients": "les personnes au contact des clients",
+    "acheteurs": "les acheteurs", "animateurs": "les animateurs des comptes officiels",
+    "porte-parole": "les porte-parole", "ambassadeurs": "les ambassadeurs", "rh": "les ressources humaines",
+}
+
 #: Jurisdictions (profile codes) and "eu" for European references.
 JURISDICTION = {"fr": "France", "ch": "Suisse", "be": "Belgique", "lu": "Luxembourg", "qc": "Québec",
                 "eu": "Union européenne"}
