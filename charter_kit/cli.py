@@ -68,6 +68,14 @@ class _Text(click.ParamType):
 TEXT = _Text()
 
 
+def _outside_store(profile: Path, path: Path | None, option: str) -> None:
+    """Only `charter release` writes into releases/: refuse any other output there."""
+    from charter_kit.store.releases import refuse_inside_store
+
+    if path is not None:
+        refuse_inside_store(profile.resolve().parent, path, option)
+
+
 def profile_option(f):
     """The -p/--profile option every command takes."""
     return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
@@ -199,6 +207,7 @@ def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
 
     project = load_project(profile)
     notices(project.notices)
+    _outside_store(profile, output, "-o")
     data = OUTPUTS[fmt].render(project.charter)
     if output:
         atomic_write(output, data)
@@ -282,6 +291,7 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
             force: bool, notes: str | None, notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
     """Freeze the current charter as VERSION in releases/VERSION/."""
     from charter_kit.commands.release import ReleaseRequest, create_release
+    from charter_kit.store.releases import writer_lock
     from charter_kit.model.release import Approval
 
     if notes is not None and notes_file is not None:
@@ -295,7 +305,8 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
     given += [Approval(name.strip(), role.strip() or None, day.date().isoformat()) for name, role, day in structured]
     request = ReleaseRequest(version, date.date().isoformat(), effective.date().isoformat() if effective else None,
                              tuple(given), notes, kind, allow_empty, strict=strict, force=force)
-    created = create_release(profile, request)
+    with writer_lock(profile.resolve().parent):
+        created = create_release(profile, request)
     rel = created.release
     how = "suggested from the changes" if created.kind_suggested else "as given"
     since = f" since {rel.previous_version}" if rel.previous_version and created.kind_suggested else ""
@@ -358,6 +369,7 @@ def publish(profile: Path, out: Path | None, on) -> None:
     from charter_kit.commands.publish import publish as publish_site
 
     root = profile.resolve().parent
+    _outside_store(profile, out, "--out")
     report = publish_site(root, out if out is not None else root / "public", _on_date(on))
     count = len(report.built) + len(report.reused)
     click.echo(f"published {count} version{'s' if count > 1 else ''} to {report.out} "
@@ -378,6 +390,7 @@ def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> N
 
     if no_site and no_pdf:
         raise click.UsageError("--no-site and --no-pdf together leave nothing to build")
+    _outside_store(profile, out, "--out")
     result = build(profile, out, site=not no_site, pdf=not no_pdf)
     if result.site_index:
         click.echo(f"site: {result.site_index}")
@@ -415,6 +428,7 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
 
     if fmt in ("docx", "pdf") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
+    _outside_store(profile, output, "-o")
     changes, new = compare(a, b, profile)
     color = fmt == "text" and output is None and sys.stdout.isatty()
     result = render_diff(changes, fmt, new=new, color=color, author=author)

@@ -113,7 +113,7 @@ Ce dossier contient la charte de l'entreprise, produite avec charter-kit.
 - `charter publish` : site de toutes les versions dans `public/`.
 """
 
-GITIGNORE = "build/\npublic/\n.charter-cache/\n"
+GITIGNORE = "build/\npublic/\n.charter-cache/\n.charter-release.lock\n"
 #: Releases are sealed byte for byte: git must never convert their line endings.
 GITATTRIBUTES = "releases/** -text\n"
 

@@ -8,9 +8,10 @@ release or none; it is never overwritten or edited. The store is handed bytes: i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from charter_kit import __version__
@@ -165,3 +166,46 @@ def _write_folder(target: Path, files: dict[str, bytes]) -> None:
         raise ReleaseError(f"{target}: appeared while writing; a release is never overwritten") from None
     except OSError as exc:
         raise ReleaseError(f"{exc.filename or target}: cannot write the release ({exc.strerror})") from None
+
+
+# -- one writer at a time -------------------------------------------------------------------------
+#: Beside charter.yml, not in releases/, so the store holds only releases (and nobody commits it).
+LOCK_FILE = ".charter-release.lock"
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """Hold the release store for one writer: a second `charter release` is refused, not interleaved.
+
+    Without it two releases written at once would both name the same previous version and break
+    the chain for good. The lock is the kernel's (flock): it dies with its holder, so a killed
+    release never leaves the store locked.
+    """
+    import fcntl
+
+    store = releases_dir(root)
+    try:
+        fd = os.open(Path(root) / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise ReleaseError(f"{store}: cannot open the release store ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReleaseError(f"{store}: another `charter release` is writing in this project; nothing was written",
+                               hint="wait until it ends, then run the command again") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def refuse_inside_store(root: Path, path: Path, option: str) -> None:
+    """Refuse an output path inside ``releases/``: only `charter release` writes there."""
+    store = releases_dir(root).resolve()
+    try:
+        target = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return
+    if target == store or target.is_relative_to(store):
+        raise ReleaseError(f"{option} {path}: inside the release store {store}; a release is never written over",
+                           hint="choose a folder outside releases/")
