@@ -2,7 +2,9 @@
 
 It builds into a temporary folder with the same code as `charter build`, serves it with mkdocs'
 live-reload server, and watches the profile, the logo and the module folders. A broken edit
-leaves the last good preview on screen and prints the error.
+leaves the last good preview on screen, prints the error, and shows it in the page itself: every
+page served while the profile is broken carries a panel with the problems, which goes away with
+the reload that follows the fix.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
+from markupsafe import escape
 
 from charter_kit.commands.build import SITE_DIR, build_charter
 from charter_kit.errors import CharterError
@@ -65,18 +68,52 @@ def watched_paths(profile_path: Path) -> list[Path]:
     return [p.resolve() for p in paths]
 
 
+#: The panel of problems put at the top of every preview page while the profile does not build.
+ERROR_PANEL = (
+    '<div id="ck-preview-errors" role="alert" style="position:fixed;z-index:1000;left:0;right:0;bottom:0;'
+    'max-height:60vh;overflow:auto;margin:0;padding:1rem 1.2rem;background:#fff4f2;color:#3b0a07;'
+    'border-top:4px solid #b3261e;font:15px/1.5 system-ui,sans-serif;box-shadow:0 -2px 8px #0003">'
+    '<p style="margin:0 0 .5rem;font-weight:700">Le profil ne se construit plus : l’aperçu montre la '
+    'dernière version réussie.</p>'
+    '<pre style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 monospace">{problems}</pre>'
+    '<p style="margin:.5rem 0 0">Corrigez le fichier : la page se met à jour d’elle-même.</p></div>')
+
+
+def error_panel(message: str) -> bytes:
+    """The panel for ``message`` (escaped: an error can quote the profile's text)."""
+    return ERROR_PANEL.format(problems=escape(message)).encode("utf-8")
+
+
+def _server_class():
+    from mkdocs.livereload import LiveReloadServer
+
+    class PreviewServer(LiveReloadServer):
+        """mkdocs' live-reload server, whose pages show the problems of a broken profile."""
+
+        rebuilder: Rebuilder
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            content = super()._inject_js_into_html(content, epoch)
+            error = self.rebuilder.last_error
+            if not error:
+                return content
+            at = content.rfind(b"<script>")  # mkdocs' reload script, just before </body>
+            at = at if at != -1 else len(content)
+            return content[:at] + error_panel(error) + content[at:]
+
+    return PreviewServer
+
+
 @contextlib.contextmanager
 def preview(profile_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
             pdf: bool = True) -> Iterator[object]:
     """A live-reload server for the charter's preview (not yet serving: call ``serve()``)."""
-    from mkdocs.livereload import LiveReloadServer
-
     with tempfile.TemporaryDirectory(prefix="charter-serve-", ignore_cleanup_errors=True) as tmp:
         out = Path(tmp) / "build"
         rebuild = Rebuilder(profile_path, out, pdf=pdf)
         rebuild.build()
-        server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out / SITE_DIR))
-        server.rebuilder = rebuild  # type: ignore[attr-defined]
+        server = _server_class()(builder=rebuild, host=host, port=port, root=str(out / SITE_DIR))
+        server.rebuilder = rebuild
         for path in watched_paths(profile_path):
             server.watch(str(path))
         try:

@@ -241,7 +241,10 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
         contacts=book.charter_contacts(),
         overrides={k: v for k, v in sorted(overrides.items()) if k.split(".")[0] in selection.ids},
         branding={"primary_color": profile.branding.primary_color, "logo": _logo(selection)},
-        site={"url": profile.site.url},
+        # The short title and the engine join the site settings only when given: older charters keep their digest.
+        site={"url": profile.site.url,
+              **({"short_title": profile.charter.short_title} if profile.charter.short_title else {}),
+              **({"engine": profile.site.engine} if profile.site.engine != "material" else {})},
         pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
     )
 

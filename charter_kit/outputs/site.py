@@ -23,7 +23,7 @@ from markupsafe import escape
 
 from charter_kit.locales import fr
 from charter_kit.locales.typography import typography
-from charter_kit.outputs import markup, site_text
+from charter_kit.outputs import markup, site_text, site_zensical
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.escape import md_escape
@@ -76,7 +76,15 @@ def build_site(charter: Charter, out_dir: Path, *, pdf_name: str | None = None,
     _check_out_dir(out_dir)
     with tempfile.TemporaryDirectory(prefix="charter-site-") as tmp:
         config_file = write_project(charter, Path(tmp), pdf_name=pdf_name, version=version)
-        run_mkdocs(config_file, out_dir.resolve(), source_date_epoch(charter))
+        if engine(charter) == "zensical":
+            site_zensical.run_zensical(config_file, out_dir.resolve(), source_date_epoch(charter))
+        else:
+            run_mkdocs(config_file, out_dir.resolve(), source_date_epoch(charter))
+
+
+def engine(charter: Charter) -> str:
+    """The site engine the profile chose (``site.engine``): "material" (default) or "zensical"."""
+    return str(charter.site.get("engine") or "material")
 
 
 def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None,
@@ -186,7 +194,8 @@ def article_page(charter: Charter, article: Article, *, versioned: bool = False)
     for clause in article.clauses:
         attrs = f'#{clause.key} data-ck-ref="{clause.number}"'
         if versioned:
-            attrs += f' data-ck-href="../../../{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
+            up = site_zensical.PERMALINK_UP if engine(charter) == "zensical" else "../../../"
+            attrs += f' data-ck-href="{up}{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
         parts += [f"## {clause.number} {clause.title} {{{attrs}}}", ""]
         nature, audience = markup.nature_label(clause), markup.audience_label(clause)
         if nature or audience:

@@ -1,0 +1,47 @@
+"""The second site engine: Zensical (Material for MkDocs' successor) builds the generated project.
+
+It reads the same mkdocs.yml, theme overrides and Markdown extensions as Material (outputs/site.py
+writes them); docs/dev/site-engines.md records what differs. Pinned in the ``zensical`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from charter_kit.errors import CharterError, OutputError
+
+#: How much deeper Zensical resolves a relative address written into a page's HTML than Material:
+#: it reads it from the Markdown file (articles/x.md), not from the built page (articles/x/).
+PERMALINK_UP = "../../"
+
+
+def command() -> list[str]:
+    """The ``zensical`` command of this Python environment."""
+    script = Path(sys.executable).with_name("zensical")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("zensical")
+    if found is None:
+        raise CharterError("the site engine 'zensical' is not installed",
+                           hint="pip install 'charter-kit[zensical]', or remove site.engine from charter.yml")
+    return [found]
+
+
+def run_zensical(config_file: Path, out_dir: Path, epoch: int) -> None:
+    """Build the generated project at ``config_file`` with Zensical, strict, into ``out_dir``."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run([*command(), "build", "--strict", "--clean", "-f", str(config_file)],
+                            cwd=config_file.parent, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        details = "\n".join(f"  - {line}" for line in (result.stdout + result.stderr).splitlines() if line.strip())
+        raise CharterError(f"the site could not be built with Zensical:\n{details}",
+                           hint="a clause may link to a page or an anchor that does not exist")
+    built = config_file.parent / "site"
+    try:
+        shutil.copytree(built, out_dir, dirs_exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None

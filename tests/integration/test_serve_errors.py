@@ -1,0 +1,52 @@
+"""`charter serve` shows the profile's problems in the preview page, and clears them once fixed.
+
+A real preview server (mkdocs' live-reload server, as `charter serve` starts it) on 127.0.0.1,
+read in Debian's Chromium: the page reloads by itself after each rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from charter_kit.commands.serve import error_panel, preview
+from conftest import launch_chromium
+from test_build import edit, make_project, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_panel_escapes_the_message():
+    panel = error_panel("charter.yml, line 3: '<script>alert(1)</script>' & co").decode("utf-8")
+    assert "<script>alert" not in panel and "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
+
+
+def test_a_broken_profile_shows_its_problems_in_the_page_until_fixed(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    profile = make_project(tmp_path / "projet")
+    with preview(profile, port=0, pdf=False) as server, sync_playwright() as pw:
+        thread = threading.Thread(target=server.serve, daemon=True)
+        thread.start()
+        wait_for(lambda: server.server_address[1] != 0)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(url)
+            panel = page.locator("#ck-preview-errors")
+            assert panel.count() == 0
+            edit(profile, "modules:\n", "modules:\n  - module-inconnu\n")
+            panel.wait_for(timeout=120_000)  # the page reloads by itself after the failed rebuild
+            assert panel.get_attribute("role") == "alert"
+            assert "module-inconnu" in panel.inner_text()
+            assert "charter.yml" in panel.inner_text()
+            assert page.locator("article h1").count() == 1  # the last good preview stays behind it
+            edit(profile, "  - module-inconnu\n", "")
+            panel.wait_for(state="detached", timeout=120_000)
+            assert server.rebuilder.last_error is None
+        finally:
+            browser.close()
+            server.shutdown()
+            thread.join(timeout=10)
