@@ -20,6 +20,7 @@ from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import Problem, ProfileError, RenderError
 from charter_kit.compose.clauses import Heading, scan
 from charter_kit.compose.contacts import chain, contact_key, served_roles
+from charter_kit.compose.jurisdictions import french_law
 from charter_kit.locales import fr
 from charter_kit.compose.module import Module
 from charter_kit.compose.resolve import Selected, Selection
@@ -229,9 +230,15 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
                                   overridden=ov is not None, nature=heading.nature, audience=heading.audience))
         articles.append(_article(sel, n, lang, intro, clauses, profile.charter.jurisdiction))
     articles = _resolve_refs(articles)
-    problems = book.missing_problems(selection.loaded, _texts(articles))
+    texts = _texts(articles)
+    problems = book.missing_problems(selection.loaded, texts)
     if problems:
         raise ProfileError(problems, hint=CONTACTS_HINT)
+    problems = _foreign_law(selection, texts)
+    if problems:
+        raise ProfileError(problems, hint="a module prints French law by default where it has no text for this "
+                                          "jurisdiction: leave it out of modules, or give it a text for this "
+                                          "jurisdiction ('charter modules show ID' lists its jurisdictions)")
     return Charter(
         title=profile.charter.title,
         company={"name": company.name, "legal_name": company.legal_name,
@@ -265,6 +272,24 @@ def contact_problems(selection: Selection) -> list[Problem]:
     except Exception:  # the other problems explain it; they are reported already
         return []
     return []
+
+
+def _foreign_law(selection: Selection, texts: dict[str, str]) -> list[Problem]:
+    """A problem for each module whose text, in a charter under another country's law, cites French law."""
+    loaded = selection.loaded
+    jurisdiction = loaded.profile.charter.jurisdiction
+    if jurisdiction == "fr":
+        return []
+    entries = [e.id for e in loaded.profile.entries()]
+    problems = []
+    for mid, text in texts.items():
+        markers = french_law(text)
+        if markers:
+            where = ("modules", entries.index(mid)) if mid in entries else ("modules",)
+            problems.append(loaded.problem(where, f"module '{mid}' has no text for {fr.JURISDICTION[jurisdiction]} "
+                                                  f"('{jurisdiction}'): it would print French law "
+                                                  f"({', '.join(markers[:3])})"))
+    return problems
 
 
 def _texts(articles: list[Article]) -> dict[str, str]:

@@ -117,6 +117,13 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
                            hint="'charter modules show ID' lists a module's variables, options and contacts")
     if profile.company.listed and "entreprises-cotees" in library.modules and "entreprises-cotees" not in selected_ids:
         notices.append("company.listed is true but the module 'entreprises-cotees' is not selected")
+    for sel in selected:
+        module = sel.module
+        if jurisdiction != "fr" and module.legal_basis and not module.basis_for(jurisdiction):
+            # The audit's test for a module not written for this country: it cites none of its law.
+            notices.append(f"module '{module.id}' cites no law of jurisdiction '{jurisdiction}' (its legal_basis has "
+                           f"none): its text is general; have it reviewed under this jurisdiction's law "
+                           f"before relying on it")
     return Selection(loaded, library, selected, notices)
 
 
