@@ -46,7 +46,7 @@ _RUN_BEFORE_RE = re.compile(r"[%s]+(?=[:;!?»])" % _ANY_SPACE)
 _MISSING_BEFORE_RE = re.compile(r"(?<=[^\W_])([;!?])(?=[%s»)\"\u201d\u2019\u2029]|$)|(?<=[^\W\d_])(:)(?=[%s\u2029]|$)"
                                 % (_ANY_SPACE, _ANY_SPACE))
 _AFTER_OPEN_RE = re.compile(r"(?<=«)[%s]+" % _ANY_SPACE)
-_OPEN_NO_SPACE_RE = re.compile(r"«(?=[^%s\u2029])" % _ANY_SPACE)
+_OPEN_NO_SPACE_RE = re.compile(r"«(?=[^%s\u2029:;!?»])" % _ANY_SPACE)
 _CLOSE_NO_SPACE_RE = re.compile(r"(?<=[^%s\u2029«])»" % _ANY_SPACE)
 _NUMBER_WORD_RE = re.compile(r"\d(?:ers|res|er|re|es|e|nde|nd|ᵉʳˢ|ʳᵉˢ|ᵉʳ|ʳᵉ|ᵉˢ|ᵉ|ⁿᵈᵉ|ⁿᵈ)?([ \t\n\r])(?=[^\W\d_]|[%€$°‰])")
 _THOUSANDS_RE = re.compile(r"(?<=\d)[ \t\n\r\u00a0](?=\d{3}(?![\d,]))")
@@ -181,6 +181,8 @@ def _apply(atoms: list[_Atom], *, html: bool, ordinals: str) -> None:
         if free(k) and free(k - 1):
             atoms[index[k]].before = BEFORE[visible[k]]
     for m in _AFTER_OPEN_RE.finditer(visible):
+        if m.end() < len(visible) and visible[m.end()] in BEFORE:
+            continue  # "« :": the mark's own space wins, so a second pass finds nothing to do
         replace_run(m.start(), m.end(), NNBSP)
     for m in _OPEN_NO_SPACE_RE.finditer(visible):
         if free(m.start()):

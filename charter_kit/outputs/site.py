@@ -76,15 +76,8 @@ def build_site(charter: Charter, out_dir: Path, *, pdf_name: str | None = None,
     _check_out_dir(out_dir)
     with tempfile.TemporaryDirectory(prefix="charter-site-") as tmp:
         config_file = write_project(charter, Path(tmp), pdf_name=pdf_name, version=version)
-        if engine(charter) == "zensical":
-            site_zensical.run_zensical(config_file, out_dir.resolve(), source_date_epoch(charter))
-        else:
-            run_mkdocs(config_file, out_dir.resolve(), source_date_epoch(charter))
-
-
-def engine(charter: Charter) -> str:
-    """The site engine the profile chose (``site.engine``): "material" (default) or "zensical"."""
-    return str(charter.site.get("engine") or "material")
+        run = site_zensical.run_zensical if site_zensical.chosen(charter) else run_mkdocs
+        run(config_file, out_dir.resolve(), source_date_epoch(charter))
 
 
 def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None,
@@ -183,18 +176,14 @@ def home_page(charter: Charter, pdf_name: str | None) -> str:
 
 
 def article_page(charter: Charter, article: Article, *, versioned: bool = False) -> str:
-    """One article: its introduction, its clauses as anchored sections, then its legal basis.
-
-    Each clause heading carries its number for the "Copier la référence" button and, in a
-    published version (``versioned``), the ¶ link's address under the version's own folder.
-    """
+    """One article: intro, clauses (number for "Copier la référence"; ¶ address under the version when ``versioned``), legal basis."""
     parts = [f"# Article {article.number}. {md_escape(article.title)}", ""]
     if article.intro:
         parts += [link_clauses(article.intro, clause_link), ""]
     for clause in article.clauses:
         attrs = f'#{clause.key} data-ck-ref="{clause.number}"'
         if versioned:
-            up = site_zensical.PERMALINK_UP if engine(charter) == "zensical" else "../../../"
+            up = site_zensical.PERMALINK_UP if site_zensical.chosen(charter) else "../../../"
             attrs += f' data-ck-href="{up}{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
         parts += [f"## {clause.number} {clause.title} {{{attrs}}}", ""]
         nature, audience = markup.nature_label(clause), markup.audience_label(clause)

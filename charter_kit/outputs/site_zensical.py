@@ -11,12 +11,18 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from charter_kit.errors import CharterError, OutputError
 
 #: How much deeper Zensical resolves a relative address written into a page's HTML than Material:
 #: it reads it from the Markdown file (articles/x.md), not from the built page (articles/x/).
 PERMALINK_UP = "../../"
+
+
+def chosen(charter: Any) -> bool:
+    """True when the profile chose this engine (``site.engine: zensical``; Material otherwise)."""
+    return charter.site.get("engine") == "zensical"
 
 
 def command() -> list[str]:
