@@ -150,6 +150,8 @@ MINI_LIBRARY = {
         summary: {fr: "Incompatible avec gamma."}
         order: 30
         conflicts: [gamma]
+        changelog:
+          - {version: 1.0.0, date: 2026-11-22, note: {fr: "Première version."}}
         """,
     "beta/fr.md": "## Règle bêta {#regle}\nTexte bêta.\n",
     "gamma/module.yml": """
@@ -158,6 +160,8 @@ MINI_LIBRARY = {
         title: {fr: "Gamma"}
         summary: {fr: "Incompatible avec bêta."}
         order: 40
+        changelog:
+          - {version: 1.0.0, date: 2026-11-22, note: {fr: "Première version."}}
         """,
     "gamma/fr.md": "## Règle gamma {#regle}\nTexte gamma.\n",
 }

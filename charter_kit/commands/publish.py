@@ -10,7 +10,9 @@ Layout of the output folder (``public/`` by default)::
 
 The version employees land on (alias ``latest``) is the newest version in force on the
 publishing date; when no version is in force yet, it is the first upcoming one, so employees
-read the charter that is about to apply, under its "à venir" banner.
+read the charter that is about to apply, under its "à venir" banner. A version whose effective
+date has come but whose adoption procedure is not complete is not in force: it is shown "en
+attente", with what remains to be done, and the version before it stays in force (issue 13).
 
 ``latest/`` is a copy rather than a set of redirect pages: a copy works on any static host,
 without JavaScript and from a plain file server, its search index works, and Material's version
@@ -41,7 +43,8 @@ from charter_kit.model.charter import canonical
 from charter_kit.errors import OutputError, ReleaseError
 from charter_kit.fsutil import atomic_dir
 from charter_kit.locales import fr
-from charter_kit.model.release import CHARTER_FILE, Release, in_force, status
+from charter_kit.model.release import ARCHIVED, CHARTER_FILE, IN_FORCE, Release, replaced, status
+from charter_kit.store.adoption_log import SEALED_FILE
 from charter_kit.store.releases import load_charter, load_releases, read_file, release_info, releases_dir, with_previous
 from charter_kit.store.verify import check_integrity
 
@@ -71,21 +74,46 @@ class VersionPlan:
     status: str
     current: str | None
     key: str
+    pending: tuple[str, ...] = ()
 
 
 # -- pure parts -------------------------------------------------------------------------------------
-def landing_release(releases: Sequence[Release], on: dt.date) -> Release:
-    """The version employees land on: the newest in force, else the first upcoming one."""
-    current = in_force(releases, on)
+def in_force(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> Release | None:
+    """The newest release that applies on ``on``: its date has come, it was not replaced before it
+    applied, and its adoption procedure is complete (``incomplete`` lists the versions whose is not)."""
+    applicable = [r for r in releases if r.effective() <= on and not replaced(r, releases)
+                  and r.version not in incomplete]
+    return max(applicable, key=lambda r: r.semver) if applicable else None
+
+
+def statuses(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> dict[str, str]:
+    """Where each release stands on ``on``; a newer version whose procedure is incomplete is "pending"."""
+    current = in_force(releases, on, incomplete)
+    out = {}
+    for r in releases:
+        code = status(r, releases, on)
+        if code in (IN_FORCE, ARCHIVED):
+            newer = current is None or r.semver > current.semver
+            code = ("pending" if r.version in incomplete and newer
+                    else IN_FORCE if current is not None and r.version == current.version else ARCHIVED)
+        out[r.version] = code
+    return out
+
+
+def landing_release(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> Release:
+    """The version employees land on: the newest in force, else the first one not replaced."""
+    current = in_force(releases, on, incomplete)
     if current is not None:
         return current
-    return min(releases, key=lambda r: r.semver)
+    kept = [r for r in releases if not replaced(r, releases)] or list(releases)
+    return min(kept, key=lambda r: r.semver)
 
 
-def versions_json(releases: Sequence[Release], on: dt.date) -> str:
+def versions_json(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> str:
     """versions.json in mike's format, newest first, ``latest`` on the landing version."""
-    landing = landing_release(releases, on)
-    entries = [{"version": r.version, "title": f"{r.version} ({fr.RELEASE_STATUS[status(r, releases, on)]})",
+    landing = landing_release(releases, on, incomplete)
+    codes = statuses(releases, on, incomplete)
+    entries = [{"version": r.version, "title": f"{r.version} ({fr.RELEASE_STATUS[codes[r.version]]})",
                 "aliases": [LATEST] if r.version == landing.version else []}
                for r in sorted(releases, key=lambda r: r.semver, reverse=True)]
     return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
@@ -98,32 +126,53 @@ def redirect_page(target: str) -> str:
     return get_environment().get_template("redirect.html").render(target=target)
 
 
-def build_key(release: Release, previous: Release | None, release_status: str, current: str | None) -> str:
+def build_key(release: Release, previous: Release | None, release_status: str, current: str | None,
+              pending: Sequence[str] = ()) -> str:
     """What a version folder depends on, hashed: equal keys mean byte-identical folders.
 
     The banner of an archived or upcoming version links to ``latest/`` without naming the version
     in force, so a new version in force rebuilds only itself and the version it archives.
     """
-    return _sha256(canonical({
-        "release": _sha256(release.to_yaml()), "previous": _sha256(previous.to_yaml()) if previous else None,
-        "status": release_status, "in_force": current is not None, "charter_kit": __version__,
-    }))
+    key = {"release": _sha256(release.to_yaml()), "previous": _sha256(previous.to_yaml()) if previous else None,
+           "status": release_status, "in_force": current is not None, "charter_kit": __version__}
+    if pending:
+        key["pending"] = list(pending)  # its banner lists what remains
+    return _sha256(canonical(key))
 
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def plan(releases: Sequence[Release], on: dt.date) -> list[VersionPlan]:
-    """The version folders to produce, oldest first."""
-    current = in_force(releases, on)
+def plan(releases: Sequence[Release], on: dt.date,
+         incomplete: dict[str, tuple[str, ...]] | None = None) -> list[VersionPlan]:
+    """The version folders to produce, oldest first; ``incomplete`` maps a version whose adoption
+    procedure is not complete to what remains."""
+    incomplete = incomplete or {}
+    current = in_force(releases, on, list(incomplete))
     current_version = current.version if current is not None else None
+    codes = statuses(releases, on, list(incomplete))
     plans = []
     for release, previous in with_previous(releases):
-        release_status = status(release, releases, on)
-        plans.append(VersionPlan(release, previous, release_status, current_version,
-                                 build_key(release, previous, release_status, current_version)))
+        code = codes[release.version]
+        pending = incomplete.get(release.version, ()) if code == "pending" else ()
+        plans.append(VersionPlan(release, previous, code, current_version,
+                                 build_key(release, previous, code, current_version, pending), pending))
     return plans
+
+
+def incomplete_procedures(root: Path, releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
+    """The releases whose adoption procedure is not complete, with what remains (releases made before
+    charter-kit tracked the procedure are taken as they are)."""
+    from charter_kit.adoption.report import pending_summary
+    from charter_kit.commands.adoption import release_adoption
+
+    out = {}
+    for release in releases:
+        adoption = release_adoption(root, release)
+        if adoption is not None and not adoption.complete:
+            out[release.version] = tuple(pending_summary(adoption))
+    return out
 
 
 # -- publishing -------------------------------------------------------------------------------------
@@ -136,8 +185,9 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     check_integrity(releases)
     out = Path(out)
     previous_manifest = read_manifest(out)
-    plans = plan(releases, on)
-    landing = landing_release(releases, on)
+    incomplete = incomplete_procedures(root, releases)
+    plans = plan(releases, on, incomplete)
+    landing = landing_release(releases, on, list(incomplete))
     built, reused = [], []
     with atomic_dir(out, point="publish") as tmp:
         os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
@@ -150,10 +200,11 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
                 build_version(item, tmp / item.release.version)
                 built.append(item.release.version)
         copy_tree(tmp / landing.version, tmp / LATEST)
-        (tmp / "versions.json").write_text(versions_json(releases, on), encoding="utf-8")
+        (tmp / "versions.json").write_text(versions_json(releases, on, list(incomplete)), encoding="utf-8")
         (tmp / "index.html").write_text(redirect_page(f"{LATEST}/"), encoding="utf-8")
         (tmp / MARKER).write_text(manifest_text(plans), encoding="utf-8")
-    return PublishReport(out, landing.version, status(landing, releases, on), tuple(built), tuple(reused))
+    landing_status = statuses(releases, on, list(incomplete))[landing.version]
+    return PublishReport(out, landing.version, landing_status, tuple(built), tuple(reused))
 
 
 def build_version(item: VersionPlan, target: Path) -> None:
@@ -163,10 +214,11 @@ def build_version(item: VersionPlan, target: Path) -> None:
     charter = load_charter(item.release)
     context = VersionContext(status=item.status, current=None,
                              current_url=f"../{LATEST}/" if item.current else None,
-                             changes_markdown=changes_markdown(item.release, item.previous, charter))
+                             changes_markdown=changes_markdown(item.release, item.previous, charter),
+                             pending=item.pending)
     build_site(charter, target, pdf_name=item.release.pdf_name, version=context)
     for name in item.release.files:  # every released output (the PDF annex…), as released
-        if name != CHARTER_FILE:
+        if name not in (CHARTER_FILE, SEALED_FILE):  # the adoption record is evidence, not for employees
             (target / name).write_bytes(read_file(item.release, name))
 
 

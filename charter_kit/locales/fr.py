@@ -68,6 +68,7 @@ RELEASE_STATUS = {
     "in_force": "en vigueur",
     "archived": "archivée",
     "replaced": "remplacée avant son entrée en vigueur",
+    "pending": "en attente des formalités d'adoption",
 }
 
 #: Contact roles as readers see them (contacts page, PDF, prompts).

@@ -49,6 +49,12 @@ def change_alpha(library: Path) -> None:
     edit(library / "alpha" / "module.yml", *ALPHA_1_2_1[1:])
 
 
+def adopt(profile: Path, day: str) -> None:
+    """Record the French procedure's formalities for the draft, all on ``day`` (issue 13)."""
+    for milestone in ("avis-cse", "communication-inspection", "depot-greffe", "publicite"):
+        assert run("adoption", "record", milestone, "--date", day, "-p", profile).exit_code == 0
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(profile, first publish result, snapshot of public/) with releases 1.0.0, 1.1.0, 2.0.0."""
@@ -56,12 +62,15 @@ def site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHARTER_KIT_LIBRARY", str(root / "library"))
         profile = make_project(root)
+        adopt(profile, "2025-12-20")
         assert release(profile, "1.0.0", "--date", "2026-01-05", "--effective", "2026-02-01",
                        "--approved-by", "Claire Martin, DRH").exit_code == 0
         profile.write_text(PROFILE_1_1, encoding="utf-8")
+        adopt(profile, "2026-01-20")
         assert release(profile, "1.1.0", "--date", "2026-03-01").exit_code == 0
         change_alpha(root / "library")
         profile.write_text(PROFILE_2_0, encoding="utf-8")
+        adopt(profile, "2026-04-20")
         result = release(profile, "2.0.0", "--date", "2026-05-01", "--effective", "2026-06-01",
                          "--notes", "Arrivée du module bêta.")
         assert result.exit_code == 0, result.output
