@@ -102,10 +102,10 @@ MINI_LIBRARY = {
     "socle/fr.md": """
         Cette charte s'applique chez {{ company.name }}.
 
-        ## Objet {#objet}
+        ## Objet {#objet .regle}
         Vous restez libre de vous exprimer.
 
-        ## Champ {#champ}
+        ## Champ {#champ .regle}
         Elle couvre les comptes liés à {{ company.name }}.
         """,
     "alpha/module.yml": """
@@ -131,16 +131,16 @@ MINI_LIBRARY = {
     "alpha/fr.md": """
         Les règles d'alpha.
 
-        ## Ce qui reste interne {#perimetre}
+        ## Ce qui reste interne {#perimetre .regle}
         Sur {{ var.reseau }}, ne publiez pas : {{ var.exemples | liste }}.
         Écrivez à {{ contacts.juridique }} sous {{ var.delai }} heures, ton {{ var.ton }}.
 
         {% if opt.embargo %}
-        ## Embargos {#embargo}
+        ## Embargos {#embargo .regle}
         Respectez les embargos à partir du {{ var.debut }}.
         {% endif %}
 
-        ## En cas de doute {#doute}
+        ## En cas de doute {#doute .regle}
         Demandez avant de publier. Voir {{ ref("socle.objet") }}.
         """,
     "beta/module.yml": """
@@ -153,7 +153,7 @@ MINI_LIBRARY = {
         changelog:
           - {version: 1.0.0, date: 2026-11-22, note: {fr: "Première version."}}
         """,
-    "beta/fr.md": "## Règle bêta {#regle}\nTexte bêta.\n",
+    "beta/fr.md": "## Règle bêta {#regle .regle}\nTexte bêta.\n",
     "gamma/module.yml": """
         id: gamma
         version: 1.0.0
@@ -163,7 +163,7 @@ MINI_LIBRARY = {
         changelog:
           - {version: 1.0.0, date: 2026-11-22, note: {fr: "Première version."}}
         """,
-    "gamma/fr.md": "## Règle gamma {#regle}\nTexte gamma.\n",
+    "gamma/fr.md": "## Règle gamma {#regle .regle}\nTexte gamma.\n",
 }
 
 MINI_PROFILE = """

@@ -187,9 +187,6 @@ def _check_meta(model: ModuleModel, folder: Path, lines: LineMap, display: str,
     return problems
 
 
-_NATURE_REQUIRED = False  # TEMP: on once every module declares natures
-
-
 def _no_nature(key: str) -> str:
     """The problem of a clause heading that declares no nature, with the three to choose from."""
     return (f"clause '{key}' has no nature: add .regle (a rule whose breach can be sanctioned), "
@@ -213,7 +210,7 @@ def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Pro
             continue
         problems += [Problem(display, n, None, p) for p in heading.problems]
         key = heading.key
-        if heading.nature is None and not heading.problems and _NATURE_REQUIRED:
+        if heading.nature is None and not heading.problems:
             problems.append(Problem(display, n, None, _no_nature(key)))
         if key_problem(key):
             problems.append(Problem(display, n, None, key_problem(key)))

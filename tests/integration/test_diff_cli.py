@@ -73,7 +73,7 @@ def test_unknown_format_is_a_usage_error(mini):
 
 
 def test_a_clause_printing_the_effective_date_is_explained_by_it(mini):
-    library_text = "## Entrée en vigueur {#debut}\nLa charte s'applique à partir du {{ charter.effective_date }}.\n"
+    library_text = "## Entrée en vigueur {#debut .regle}\nLa charte s'applique à partir du {{ charter.effective_date }}.\n"
     meta = ("id: maison\nversion: 1.0.0\ntitle: {fr: Maison}\nsummary: {fr: x}\norder: 90\n")
     path = mini(MINI_PROFILE + "  - maison\nlocal_modules: modules\n",
                 {"modules/maison/module.yml": meta, "modules/maison/fr.md": library_text})

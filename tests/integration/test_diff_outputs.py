@@ -59,7 +59,7 @@ def _library(version: str, respect: str, changelog: str) -> dict[str, str]:
         "socle/fr.md": f"""
             Les règles de {{{{ company.name }}}} pour tous.
 
-            ## Respecter chacun {{#respect}}
+            ## Respecter chacun {{#respect .regle}}
             {respect}
 
             **En pratique**
@@ -67,22 +67,22 @@ def _library(version: str, respect: str, changelog: str) -> dict[str, str]:
             - Oui : répondre poliment.
             - Non : insulter un client.
 
-            ## En cas de doute {{#doute}}
+            ## En cas de doute {{#doute .regle}}
             Écrivez au service juridique de {{{{ company.name }}}}
             ({{{{ contacts.juridique.email }}}}) avant de publier.
 
-            ## Ce qui reste confidentiel {{#exemples}}
+            ## Ce qui reste confidentiel {{#exemples .regle}}
             {{% for e in var.exemples %}}- {{{{ e }}}}
             {{% endfor %}}
             {{% if opt.embargo %}}
-            ## Respecter les embargos {{#embargo}}
+            ## Respecter les embargos {{#embargo .regle}}
             Ne publiez rien avant la levée d'un embargo.
             {{% endif %}}
 
-            ## Citer ses sources {{#sources}}
+            ## Citer ses sources {{#sources .regle}}
             Citez toujours vos sources.
 
-            ## Signer {{#signer}}
+            ## Signer {{#signer .regle}}
             Signez vos messages de votre nom.
             """,
         "crise/module.yml": """
@@ -94,7 +94,7 @@ def _library(version: str, respect: str, changelog: str) -> dict[str, str]:
             requires: [socle]
             """,
         "crise/fr.md": """
-            ## Ne pas répondre {#reponse}
+            ## Ne pas répondre {#reponse .regle}
             Ne répondez pas vous-même ; voir {{ ref("socle.doute") }}.
             """,
     }

@@ -214,17 +214,17 @@ SMALL_LIBRARY = {
     "socle/fr.md": """
         Introduction.
 
-        ## Toujours {#toujours}
+        ## Toujours {#toujours .regle}
         Texte {{ var.delai }} {{ var.nom_programme }} {{ var.exemples | liste }} {{ var.niveau }}.
 
         {% if opt.embargo %}
-        ## Sous embargo {#embargo}
+        ## Sous embargo {#embargo .regle}
         Texte.
         {% elif charter.jurisdiction == "ch" %}
-        ## En Suisse {#suisse}
+        ## En Suisse {#suisse .regle}
         Texte.
         {% else %}
-        ## Ailleurs {#ailleurs}
+        ## Ailleurs {#ailleurs .regle}
         {% if company.listed %}Inline.{% endif %}
         {% endif %}
 

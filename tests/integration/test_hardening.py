@@ -138,7 +138,7 @@ def test_a_ten_megabyte_module(mini):
     body = ("Une phrase ordinaire de la charte, assez longue pour remplir la ligne. " * 14 + "\n\n") * 10_100
     meta = "id: gros\nversion: 1.0.0\ntitle: {fr: Gros}\nsummary: {fr: x}\norder: 90\n"
     path = mini(MINI_PROFILE + "  - gros\nlocal_modules: modules\n",
-                {"modules/gros/module.yml": meta, "modules/gros/fr.md": "## Tout {#tout}\n" + body})
+                {"modules/gros/module.yml": meta, "modules/gros/fr.md": "## Tout {#tout .regle}\n" + body})
     assert (path.parent / "modules/gros/fr.md").stat().st_size > 10_000_000
     result = run("check", "-p", path)
     assert result.exit_code == 0, result.output[:300]
