@@ -112,6 +112,9 @@ def annex_data(charter: Charter, part: str = "annex") -> dict[str, Any]:
             {"label": text(c["label"]), "name": text(c["name"] or "—"), "email": text(c["email"]),
              "phone": text(c["phone"] or "—")} for c in markup.contact_rows(charter)],
         "signature": bool(charter.pdf.get("signature_block")) and not guide,
+        "approvals": [] if guide else [
+            {"name": text(a.get("name") or "—"), "role": text(a.get("role") or "—"),
+             "date": text(fr.date(a["date"]) if a.get("date") else "—")} for a in charter.approvals],
     }
 
 
