@@ -247,9 +247,22 @@ def verify_pdf(path: Path) -> PdfVerification:
         shown = f"{sorted(printed)[0][:12]}…" if printed else "none"
         problems.append(f"{path}: the digest on the cover ({shown}) is not the attached charter's ({digest[:12]}…)")
     text = _body_text(pages)
-    missing = [c for c in charter.clauses() if not all(b in text for b in _clause_blocks(c))]
+    expected = _printed_clauses(charter, str(reader.metadata.title or "") if reader.metadata else "")
+    missing = [c for c in expected if not all(b in text for b in _clause_blocks(c))]
     problems += [f"{path}: clause {c.number} ({c.id}) is not printed as the attached charter says" for c in missing]
-    return PdfVerification(path, digest, charter.version, len(charter.clauses()), tuple(problems))
+    return PdfVerification(path, digest, charter.version, len(expected), tuple(problems))
+
+
+def _printed_clauses(charter: Charter, title: str) -> list:
+    """The clauses a PDF of ``charter`` prints: all of them, or, for a charter split in two
+    documents, the rules (the annex) or the others (the guide, whose title says so)."""
+    from charter_kit.outputs import markup
+    from charter_kit.outputs.pdf import GUIDE_TITLE
+
+    if not markup.has_guide(charter):
+        return charter.clauses()
+    guide = title.endswith(GUIDE_TITLE.lower())
+    return [c for c in charter.clauses() if markup.is_rule(c) != guide]
 
 
 def pdf_verification_report(result: PdfVerification) -> str:

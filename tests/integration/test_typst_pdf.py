@@ -223,3 +223,19 @@ def test_verify_pdf_on_a_pdf_without_its_charter_points_to_the_release_folder(tm
     older = next((LISTED_EXAMPLE / "releases").glob("1.0.0/*.pdf"))  # made by WeasyPrint, kept as released
     result = run("verify", "--pdf", older)
     assert_user_error(result, "carries no charter", "charter verify -p")
+
+
+def test_verify_pdf_knows_the_annex_from_the_guide_of_a_split_charter(tmp_path):
+    """A disciplinary charter with natures makes two PDFs; each verifies against the clauses it holds."""
+    from charter_kit.outputs import markup
+    from charter_kit.outputs.pdf import render_guide
+    from charter_kit.store.verify import verify_pdf
+
+    charter = example_charter()
+    assert markup.has_guide(charter)
+    rules = sum(markup.is_rule(c) for c in charter.clauses())
+    for name, data, count in (("annexe.pdf", render_pdf(charter), rules),
+                              ("guide.pdf", render_guide(charter), len(charter.clauses()) - rules)):
+        (tmp_path / name).write_bytes(data)
+        result = verify_pdf(tmp_path / name)
+        assert result.ok and result.clauses == count, (name, result.problems[:3])
