@@ -3,92 +3,21 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from charter_kit import __version__
-from charter_kit.errors import CharterError, OutputError
+from charter_kit.cli_params import DATE, TEXT, Group, notices, on_date, on_option, outside_store, profile_option
+from charter_kit.errors import CharterError
 from charter_kit.locales import fr
-from charter_kit.model.vocabulary import DATE_MAX, DATE_MIN, JURISDICTIONS, date_in_range
+from charter_kit.model.vocabulary import JURISDICTIONS
 from charter_kit.outputs.registry import OUTPUTS
 from charter_kit.reports.registry import FORMATS as REPORT_FORMATS
 
-PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
 
 
-class _Group(click.Group):
-    """Turns unexpected exceptions into one readable error, unless --debug asks for tracebacks."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.Abort):
-            raise
-        except click.ClickException:
-            if ctx.meta.get("debug"):
-                traceback.print_exc()
-            raise
-        except KeyboardInterrupt:
-            raise click.Abort() from None
-        except OSError as exc:
-            # The disk, permissions or a missing file: the user's environment, not a bug.
-            if ctx.meta.get("debug"):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise OutputError(f"{where}{exc.strerror or exc}",
-                              hint="nothing was replaced: earlier outputs and releases are as they were") from None
-        except Exception as exc:
-            if ctx.meta.get("debug"):
-                raise
-            raise CharterError(f"internal error: {type(exc).__name__}: {exc}",
-                               hint="run again with --debug to see the traceback, and report it") from None
-
-
-class _Text(click.ParamType):
-    """Text given on the command line: valid UTF-8, no control character, in NFC form."""
-
-    name = "text"
-
-    def convert(self, value, param, ctx):
-        import re
-        import unicodedata
-
-        if not isinstance(value, str):
-            return value
-        if re.search(r"[\ud800-\udfff]", value):  # how Python keeps the bytes of invalid UTF-8
-            self.fail("not valid UTF-8 text (check the terminal's encoding)", param, ctx)
-        bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value)
-        if bad:
-            self.fail(f"a control character (U+{ord(bad.group()):04X}) cannot be printed: remove it", param, ctx)
-        return unicodedata.normalize("NFC", value)
-
-
-TEXT = _Text()
-
-
-def _outside_store(profile: Path, path: Path | None, option: str) -> None:
-    """Only `charter release` writes into releases/: refuse any other output there."""
-    from charter_kit.store.releases import refuse_inside_store
-
-    if path is not None:
-        refuse_inside_store(profile.resolve().parent, path, option)
-
-
-def profile_option(f):
-    """The -p/--profile option every command takes."""
-    return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
-                        default=Path("charter.yml"), show_default=False, help=PROFILE_HELP)(f)
-
-
-def notices(items) -> None:
-    """Print notices on stderr, so stdout stays the command's output."""
-    for item in items:
-        click.echo(f"Note: {item}", err=True)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.version_option(__version__, prog_name="charter-kit")
 @click.pass_context
@@ -207,7 +136,7 @@ def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
 
     project = load_project(profile)
     notices(project.notices)
-    _outside_store(profile, output, "-o")
+    outside_store(profile, output, "-o")
     data = OUTPUTS[fmt].render(project.charter)
     if output:
         atomic_write(output, data)
@@ -227,56 +156,16 @@ def schema() -> None:
 
 
 # -- release, releases, verify, publish ----------------------------------------------------------------
-class _Date(click.ParamType):
-    """A date as HR writes it: 2027-01-15 or 15/01/2027, within the dates a charter may carry."""
-
-    name = "date"
-
-    def convert(self, value, param, ctx):
-        import datetime as dt
-
-        if isinstance(value, dt.datetime):
-            return value
-        text = str(value).strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                day = dt.datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            self.fail(f"'{text}' is not a date: write it 2027-01-15 or 15/01/2027", param, ctx)
-        if not date_in_range(day.date().isoformat()):
-            self.fail(f"'{text}' is outside the dates a charter may carry ({DATE_MIN} to {DATE_MAX})", param, ctx)
-        return day
-
-
-_DATE = _Date()
-
-
-def on_option(f):
-    """The --on DATE option: statuses are computed for that day (default: today)."""
-    return click.option("--on", "on", type=_DATE, default=None, metavar="YYYY-MM-DD",
-                        help="Compute statuses for this day instead of today.")(f)
-
-
-def _on_date(value):
-    """The day statuses are computed for: --on, else today (the only place the clock is read)."""
-    import datetime
-
-    return value.date() if value is not None else datetime.date.today()
-
-
 @cli.command()
 @click.argument("version")
 @profile_option
-@click.option("--date", "date", type=_DATE, required=True, metavar="YYYY-MM-DD", help="Release date.")
-@click.option("--effective", type=_DATE, metavar="YYYY-MM-DD",
+@click.option("--date", "date", type=DATE, required=True, metavar="YYYY-MM-DD", help="Release date.")
+@click.option("--effective", type=DATE, metavar="YYYY-MM-DD",
               help="Date the version applies from. Default: charter.effective_date in the profile, else the "
                    "earliest lawful date of the adoption procedure.")
 @click.option("--approved-by", "approvals", multiple=True, type=TEXT, metavar='"NAME, ROLE, YYYY-MM-DD"',
               help="Who approved this version, their role and the date (repeatable).")
-@click.option("--approval", "structured", multiple=True, type=(TEXT, TEXT, _DATE), metavar="NAME ROLE YYYY-MM-DD",
+@click.option("--approval", "structured", multiple=True, type=(TEXT, TEXT, DATE), metavar="NAME ROLE YYYY-MM-DD",
               help="The same as three separate values, for names or roles with commas (repeatable).")
 @click.option("--strict", is_flag=True, help="Refuse a release without approvals, or with one lacking role or date.")
 @click.option("--force", is_flag=True, help="Release although the adoption procedure says the effective date is "
@@ -331,7 +220,7 @@ def releases_cmd(profile: Path, on) -> None:
     if not found:
         click.echo("no release yet (charter release VERSION --date YYYY-MM-DD creates one)")
         return
-    click.echo(release_table(found, _on_date(on)))
+    click.echo(release_table(found, on_date(on)))
 
 
 @cli.command()
@@ -369,8 +258,8 @@ def publish(profile: Path, out: Path | None, on) -> None:
     from charter_kit.commands.publish import publish as publish_site
 
     root = profile.resolve().parent
-    _outside_store(profile, out, "--out")
-    report = publish_site(root, out if out is not None else root / "public", _on_date(on))
+    outside_store(profile, out, "--out")
+    report = publish_site(root, out if out is not None else root / "public", on_date(on))
     count = len(report.built) + len(report.reused)
     click.echo(f"published {count} version{'s' if count > 1 else ''} to {report.out} "
                f"(built: {', '.join(report.built) or 'none'}; reused: {', '.join(report.reused) or 'none'})")
@@ -390,7 +279,7 @@ def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> N
 
     if no_site and no_pdf:
         raise click.UsageError("--no-site and --no-pdf together leave nothing to build")
-    _outside_store(profile, out, "--out")
+    outside_store(profile, out, "--out")
     result = build(profile, out, site=not no_site, pdf=not no_pdf)
     if result.site_index:
         click.echo(f"site: {result.site_index}")
@@ -428,7 +317,7 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
 
     if fmt in ("docx", "pdf") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
-    _outside_store(profile, output, "-o")
+    outside_store(profile, output, "-o")
     changes, new = compare(a, b, profile)
     color = fmt == "text" and output is None and sys.stdout.isatty()
     result = render_diff(changes, fmt, new=new, color=color, author=author)

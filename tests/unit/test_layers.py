@@ -1,7 +1,7 @@
 """The package's layers: every import points down the data flow, and no two modules import each other.
 
 The direction is DESIGN's arrow, read top to bottom (docs/dev/architecture.md):
-cli -> cli_ack -> commands -> {ack, adoption} -> store -> {outputs, reports} -> {compose, diff}
+cli -> {cli_ack, cli_adoption} -> cli_params -> commands -> {ack, adoption} -> store -> {outputs, reports} -> {compose, diff}
 -> {templating, typeset} -> {locales, escape} -> {model, fsutil} -> errors.
 A module may import its own part and any lower layer, never a higher one nor a sibling of its rank;
 outputs and reports are made from a Charter (or a CharterDiff) and never reach back into compose.
@@ -28,8 +28,9 @@ RANKS = {
     "store": 6,
     "adoption": 7, "ack": 7,
     "commands": 8,
-    "cli_ack": 9, "cli_adoption": 9,
-    "cli": 10, "__main__": 11,
+    "cli_params": 9,
+    "cli_ack": 10, "cli_adoption": 10,
+    "cli": 11, "__main__": 12,
 }
 ROOT_MODULES = {"__init__"}  # the version string, importable from anywhere
 
