@@ -47,9 +47,12 @@ class Rebuilder:
             self.build()
         except CharterError as exc:
             self.last_error = exc.format_message()
-            self.echo(f"Error: {self.last_error}\nThe preview still shows the last version that built.")
+        except Exception as exc:  # a bug or the machine (disk, memory): the preview must keep serving
+            self.last_error = f"internal error: {type(exc).__name__}: {exc}"
+        else:
+            self.echo("Rebuilt: the browser reloads the preview.")
             return
-        self.echo("Rebuilt: the browser reloads the preview.")
+        self.echo(f"Error: {self.last_error}\nThe preview still shows the last version that built.")
 
 
 def watched_paths(profile_path: Path) -> list[Path]:
@@ -91,6 +94,15 @@ def _server_class():
         """mkdocs' live-reload server, whose pages show the problems of a broken profile."""
 
         rebuilder: Rebuilder
+        allowed_hosts: frozenset[str]
+
+        def serve_request(self, environ, start_response):
+            # A page of another site must not reach the preview through a name that resolves
+            # to 127.0.0.1 (DNS rebinding): only the address it listens on, by name or number.
+            if _host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
+                start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
+                return ["Cet aperçu ne répond qu’à l’adresse sur laquelle il écoute.".encode("utf-8")]
+            return super().serve_request(environ, start_response)
 
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
             content = super()._inject_js_into_html(content, epoch)
@@ -114,12 +126,21 @@ def preview(profile_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         rebuild.build()
         server = _server_class()(builder=rebuild, host=host, port=port, root=str(out / SITE_DIR))
         server.rebuilder = rebuild
+        server.allowed_hosts = frozenset({"localhost", "127.0.0.1", "::1", host.strip("[]").lower()})
         for path in watched_paths(profile_path):
             server.watch(str(path))
         try:
             yield server
         finally:
             server.shutdown()
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without its port: "localhost:8000" → "localhost", "[::1]:80" → "::1"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def serve(profile_path: Path, *, host: str = "127.0.0.1", port: int = 8000, pdf: bool = True) -> None:

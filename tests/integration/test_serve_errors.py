@@ -50,3 +50,47 @@ def test_a_broken_profile_shows_its_problems_in_the_page_until_fixed(tmp_path):
             browser.close()
             server.shutdown()
             thread.join(timeout=10)
+
+
+def test_the_preview_answers_only_to_its_own_address(tmp_path):
+    """DNS rebinding: a request naming another host is refused; localhost and 127.0.0.1 are served."""
+    import http.client
+
+    profile = make_project(tmp_path / "projet")
+    with preview(profile, port=0, pdf=False) as server:
+        thread = threading.Thread(target=server.serve, daemon=True)
+        thread.start()
+        wait_for(lambda: server.server_address[1] != 0)
+        port = server.server_address[1]
+        try:
+            answers = {}
+            for host in ("attacker.example", f"attacker.example:{port}", "localhost", f"127.0.0.1:{port}"):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/", headers={"Host": host})
+                response = conn.getresponse()
+                answers[host] = (response.status, response.read())
+                conn.close()
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+    assert answers["attacker.example"][0] == 421 and answers[f"attacker.example:{port}"][0] == 421
+    assert answers["localhost"][0] == 200 and answers[f"127.0.0.1:{port}"][0] == 200
+    assert b"<article" in answers["localhost"][1]
+
+
+def test_an_unexpected_error_during_a_rebuild_keeps_the_preview_alive(tmp_path, monkeypatch):
+    from charter_kit.commands import serve as serve_module
+
+    profile = make_project(tmp_path / "projet")
+    messages = []
+    rebuild = serve_module.Rebuilder(profile, tmp_path / "out", pdf=False, echo=messages.append)
+    rebuild.build()
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(serve_module, "load_project", broken)
+    rebuild()  # must not raise: mkdocs would print a traceback and look stuck
+    assert rebuild.last_error == "internal error: RecursionError: maximum recursion depth exceeded"
+    assert "Traceback" not in "".join(messages) and "last version that built" in messages[-1]
+    assert (tmp_path / "out" / "site" / "index.html").is_file()  # the last good preview is still there
