@@ -200,6 +200,8 @@ class SiteSettings(_Model):
 
     url: Url | None = None
     """Address where the site is published."""
+    engine: Literal["material", "zensical"] = "material"
+    """Site engine: material (Material for MkDocs) or zensical (its successor, optional extra)."""
 
 
 class PdfSettings(_Model):

@@ -31,8 +31,8 @@ def diff(a: Charter, b: Charter, *, a_meta: ReleaseInfo | None = None,
     # Charter settings (effective date, status…) print in module text; they explain clause changes
     # but are reported as metadata, not as causes of their own.
     clauses = tuple(_clause_changes(a, b, ca, cb, layout, causes + tuple(charter_causes(a, b))))
-    return CharterDiff(old=_side(a, a_meta), new=_side(b, b_meta), title=b.title,
-                       metadata=tuple(_meta_changes(a, b, a_meta, b_meta)),
+    old, new = _side(a, a_meta), _side(b, b_meta)
+    return CharterDiff(old=old, new=new, title=b.title, metadata=tuple(_meta_changes(a, b, old, new)),
                        articles=articles, clauses=clauses, causes=causes, layout=layout)
 
 
@@ -56,10 +56,8 @@ def _clause_index(charter: Charter, meta: ReleaseInfo | None) -> dict[str, Claus
     return index
 
 
-def _meta_changes(a: Charter, b: Charter, a_meta: ReleaseInfo | None,
-                  b_meta: ReleaseInfo | None) -> Iterator[MetaChange]:
-    """Charter-level fields that differ."""
-    sa, sb = _side(a, a_meta), _side(b, b_meta)
+def _meta_changes(a: Charter, b: Charter, sa: Side, sb: Side) -> Iterator[MetaChange]:
+    """Charter-level fields that differ (release stamps as the two sides name them)."""
     for name in META_FIELDS:
         if name.startswith("company."):
             key = name.split(".", 1)[1]

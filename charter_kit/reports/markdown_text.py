@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from heapq import heappop, heappush
 from itertools import groupby
+from typing import NamedTuple
 
 from charter_kit.diff.changes import DELETE, EQUAL, INSERT, Op, new_text, old_text
 from charter_kit.model.vocabulary import CLAUSE_LINK_RE
@@ -34,53 +37,145 @@ _BLOCK_RE = re.compile(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#|>|```|~~~)")
 _FENCE_RE = re.compile(r"[ \t]*(?:```|~~~)")
 
 
-def readable_map(md: str) -> list[tuple[str, int]]:
-    """For each character of Markdown ``md``: what a reader sees (maybe nothing) and its style."""
-    shown: list[str] = list(md)
-    style = [0] * len(md)
-    literal: set[int] = set()  # characters that are text, never markup
-    for m in _CODE_RE.finditer(md):
-        _hide(shown, m.start(1), m.end(1))
-        _hide(shown, m.end(2), m.end())
-        literal.update(range(m.start(2), m.end(2)))
-        for i in range(m.start(2), m.end(2)):
-            style[i] |= CODE
-    for m in _ESCAPE_RE.finditer(md):
-        if m.start() not in literal:
-            shown[m.start()] = ""
-            literal.add(m.start() + 1)
-    for m in _ENTITY_RE.finditer(md):
-        if m.start() not in literal:
-            _hide(shown, m.start(), m.end())
-            shown[m.start()] = html.unescape(m.group())
-            literal.update(range(m.start(), m.end()))
-    for m in _LINK_RE.finditer(md):
-        if m.start() in literal:
+class Piece(NamedTuple):
+    """A slice of Markdown source and what a reader sees of it, in one style."""
+
+    #: Where the slice starts in the source.
+    start: int
+    #: Where it ends.
+    end: int
+    #: None when the reader sees the slice itself; "" when nothing; else this text (for one character).
+    shown: str | None
+    #: BOLD, ITALIC and CODE flags.
+    style: int
+
+
+def readable_map(md: str) -> list[Piece]:
+    """Markdown ``md`` cut into pieces, each with what a reader sees of it and its style."""
+    paint = _Paint(len(md))
+    for m in _scan(_CODE_RE, md, "`"):
+        paint.hide(m.start(1), m.end(1))
+        paint.hide(m.end(2), m.end())
+        paint.literal(m.start(2), m.end(2))
+        paint.style(m.start(2), m.end(2), CODE)
+    paint.freeze()
+    for m in _scan(_ESCAPE_RE, md, "\\"):
+        if not paint.is_literal(m.start()):
+            paint.hide(m.start(), m.start() + 1)
+            paint.literal(m.start() + 1, m.start() + 2)
+    paint.freeze()
+    for m in _scan(_ENTITY_RE, md, "&"):
+        if not paint.is_literal(m.start()):
+            paint.hide(m.start(), m.end())
+            paint.show(m.start(), html.unescape(m.group()))
+            paint.literal(m.start(), m.end())
+    paint.freeze()
+    for m in _scan(_LINK_RE, md, "["):
+        if paint.is_literal(m.start()):
             continue
-        shown[m.start()] = ""
+        paint.hide(m.start(), m.start() + 1)
         if CLAUSE_LINK_RE.fullmatch(m.group()):
-            _hide(shown, m.end(1), m.end())
+            paint.hide(m.end(1), m.end())
         else:  # an outside link keeps its address visible: "label (https://…)"
-            shown[m.end(1)] = " "
+            paint.show(m.end(1), " ")
     for regex, flag in ((_STRONG_RE, BOLD), (_EM_RE, ITALIC)):
-        for m in regex.finditer(md):
+        for m in _scan(regex, md, "*", "_"):
             start, end = m.start(2), m.end(2)
-            if {m.start(), end} & literal:
+            if paint.is_literal(m.start()) or paint.is_literal(end):
                 continue
-            _hide(shown, m.start(), start)
-            _hide(shown, end, m.end())
-            for i in range(start, end):
-                style[i] |= flag
+            paint.hide(m.start(), start)
+            paint.hide(end, m.end())
+            paint.style(start, end, flag)
     for m in _BULLET_RE.finditer(md):
-        if m.start(2) not in literal:
-            shown[m.start(2)] = "•"
+        if not paint.is_literal(m.start(2)):
+            paint.show(m.start(2), "•")
     for regex in (_HEADING_RE, _QUOTE_RE):
         for m in regex.finditer(md):
-            if m.start(1) not in literal:
-                _hide(shown, m.start(1), m.end())
+            if not paint.is_literal(m.start(1)):
+                paint.hide(m.start(1), m.end())
     for i in _soft_breaks(md):
-        shown[i] = " "  # a line wrapped inside a paragraph reads as a space
-    return list(zip(shown, style))
+        paint.show(i, " ")  # a line wrapped inside a paragraph reads as a space
+    return paint.pieces()
+
+
+def _scan(regex: re.Pattern[str], md: str, *signs: str) -> Iterator[re.Match[str]]:
+    """The matches of ``regex`` in ``md``; none without one of the ``signs`` every match holds."""
+    return regex.finditer(md) if any(sign in md for sign in signs) else iter(())
+
+
+class _Paint:
+    """What readers see of a source, as layers of writes: a later write covers an earlier one."""
+
+    def __init__(self, length: int) -> None:
+        """An empty painting over a source of ``length`` characters."""
+        self.length = length
+        self.writes: list[tuple[int, int, str]] = []  # (start, end, shown): "" hides, else one character
+        self.styles: list[tuple[int, int, int]] = []
+        self._literal: list[tuple[int, int]] = []  # source that is text, never markup
+        self._frozen: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+
+    def hide(self, start: int, end: int) -> None:
+        """Readers see nothing of ``start`` to ``end``."""
+        if start < end:
+            self.writes.append((start, end, ""))
+
+    def show(self, pos: int, text: str) -> None:
+        """Readers see ``text`` in place of the character at ``pos``."""
+        self.writes.append((pos, pos + 1, text))
+
+    def style(self, start: int, end: int, flag: int) -> None:
+        """Characters ``start`` to ``end`` read in ``flag`` (bold, italic, code)."""
+        if start < end:
+            self.styles.append((start, end, flag))
+
+    def literal(self, start: int, end: int) -> None:
+        """Characters ``start`` to ``end`` are text: later markup may not start or end there."""
+        if start < end:
+            self._literal.append((start, end))
+
+    def freeze(self) -> None:
+        """Make the literal spans noted so far visible to ``is_literal`` (sorted, merged)."""
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(self._literal):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self._frozen, self._starts = merged, [start for start, _ in merged]
+
+    def is_literal(self, pos: int) -> bool:
+        """True when the character at ``pos`` is text, never markup."""
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._frozen[i][1]
+
+    def pieces(self) -> list[Piece]:
+        """The source cut where what readers see or its style changes (the latest write wins)."""
+        cuts = sorted({0, self.length, *(x for w in self.writes for x in w[:2]),
+                       *(x for s in self.styles for x in s[:2])})
+        starting: dict[int, list[tuple[int, int, str]]] = {}
+        for seq, (start, end, shown) in enumerate(self.writes):
+            starting.setdefault(start, []).append((-seq, end, shown))
+        style_at = [0] * (len(cuts))
+        index = {x: i for i, x in enumerate(cuts)}
+        for start, end, flag in self.styles:
+            for i in range(index[start], index[end]):
+                style_at[i] |= flag
+        live: list[tuple[int, int, str]] = []
+        out: list[Piece] = []
+        for i, (start, end) in enumerate(zip(cuts, cuts[1:])):
+            for write in starting.get(start, ()):
+                heappush(live, write)
+            while live and live[0][1] <= start:
+                heappop(live)
+            shown = live[0][2] if live else None
+            style = style_at[i]
+            last = out[-1] if out else None
+            if last and last.style == style and last.shown == shown and shown in (None, ""):
+                out[-1] = last._replace(end=end)
+            else:
+                out.append(Piece(start, end, shown, style))
+        return out
 
 
 def _soft_breaks(md: str) -> list[int]:
@@ -98,15 +193,9 @@ def _soft_breaks(md: str) -> list[int]:
     return out
 
 
-def _hide(shown: list[str], start: int, end: int) -> None:
-    """Make characters ``start`` to ``end`` invisible."""
-    for i in range(start, end):
-        shown[i] = ""
-
-
 def plain(md: str) -> str:
     """Markdown source as readable text."""
-    return "".join(ch for ch, _ in readable_map(md))
+    return "".join(md[p.start:p.end] if p.shown is None else p.shown for p in readable_map(md))
 
 
 @dataclass(frozen=True)
@@ -125,39 +214,90 @@ def segments(ops: Sequence[Op]) -> list[Segment]:
     a change elsewhere) becomes a deletion and an insertion, so the deleted and unchanged runs
     always read as the old version and the inserted and unchanged runs as the new one.
     """
-    old_map, new_map = readable_map(old_text(ops)), readable_map(new_text(ops))
+    old, new = _Reader(old_text(ops)), _Reader(new_text(ops))
     runs: list[tuple[str, int, list[str]]] = []
-    i = j = 0
     for op, text in ops:
         n = len(text)
-        before, after = old_map[i:i + n], new_map[j:j + n]
-        if op != INSERT:
-            i += n
-        if op != DELETE:
-            j += n
-        if op == EQUAL and before != after:
-            for same, pairs in groupby(zip(before, after), key=lambda pair: pair[0] == pair[1]):
+        if op == DELETE:
+            _extend(runs, DELETE, old.take(n))
+        elif op == INSERT:
+            _extend(runs, INSERT, new.take(n))
+        else:
+            before, after = old.take(n), new.take(n)
+            if before == after:
+                _extend(runs, EQUAL, after)
+                continue
+            for same, pairs in groupby(_aligned(before, after), key=lambda pair: pair[0] == pair[1]):
                 pairs = list(pairs)
                 if same:
                     _extend(runs, EQUAL, [b for b, _ in pairs])
                 else:
                     _extend(runs, DELETE, [b for b, _ in pairs])
                     _extend(runs, INSERT, [a for _, a in pairs])
-        else:
-            _extend(runs, op, before if op == DELETE else after)
-    return [Segment(op, "".join(chars), style) for op, style, chars in runs]
+    return [Segment(op, "".join(texts), style) for op, style, texts in runs]
 
 
-def _extend(runs: list[tuple[str, int, list[str]]], op: str, chars: Sequence[tuple[str, int]]) -> None:
-    """Append readable characters to the runs, merging runs of the same operation and style."""
-    for shown, style in chars:
+#: A run of source characters as readers see them: (how many, what they read, style).
+_Part = tuple[int, str, int]
+
+
+class _Reader:
+    """Reads a Markdown source from start to end, a slice at a time, as readers see it."""
+
+    def __init__(self, md: str) -> None:
+        """Start at the beginning of ``md``."""
+        self.md = md
+        self.pieces = readable_map(md)
+        self.index = 0
+        self.pos = 0
+
+    def take(self, n: int) -> list[_Part]:
+        """What readers see of the next ``n`` source characters, cut where pieces change."""
+        out = []
+        while n > 0:
+            piece = self.pieces[self.index]
+            k = min(piece.end - self.pos, n)
+            shown = self.md[self.pos:self.pos + k] if piece.shown is None else piece.shown
+            out.append((k, shown, piece.style))
+            self.pos += k
+            n -= k
+            if self.pos == piece.end:
+                self.index += 1
+        return out
+
+
+def _aligned(before: list[_Part], after: list[_Part]) -> Iterator[tuple[_Part, _Part]]:
+    """The two readings of one source slice, cut at every place either changes, side by side.
+
+    Each pair covers the same characters; a piece shown as one character (a bullet, an entity)
+    is one character long, so only source read as itself or hidden is ever cut.
+    """
+    i = j = 0
+    a, b = before[0], after[0]
+    while True:
+        k = min(a[0], b[0])
+        yield (k, a[1][:k], a[2]), (k, b[1][:k], b[2])
+        a = (a[0] - k, a[1][k:], a[2])
+        b = (b[0] - k, b[1][k:], b[2])
+        if not a[0]:
+            i += 1
+            if i == len(before):
+                return
+            a = before[i]
+        if not b[0]:
+            j += 1
+            b = after[j]
+
+
+def _extend(runs: list[tuple[str, int, list[str]]], op: str, parts: Sequence[_Part]) -> None:
+    """Append readable text to the runs, merging runs of the same operation and style."""
+    for _, shown, style in parts:
         if not shown:
             continue
         if runs and runs[-1][0] == op and runs[-1][1] == style:
             runs[-1][2].append(shown)
         else:
             runs.append((op, style, [shown]))
-
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -180,26 +320,25 @@ def paragraphs(segs: Iterable[Segment]) -> list[Paragraph]:
     """
     out: list[Paragraph] = []
     current: list[Segment] = []
-    breaks: list[str] = []
+    breaks: set[str] = set()  # the operations of the line breaks since the last text
     for seg in segs:
         for piece in re.split(r"(\n+)", seg.text):
             if not piece:
                 continue
             if piece[0] == "\n":
-                breaks.extend([seg.op] * len(piece))
+                breaks.add(seg.op)
                 continue
             if breaks:
                 out.append(Paragraph(tuple(current), _mark(breaks)))
-                current, breaks = [], []
+                current, breaks = [], set()
             current.append(Segment(seg.op, piece, seg.style))
     if current or breaks:
         out.append(Paragraph(tuple(current), _mark(breaks) if breaks else EQUAL))
     return out
 
 
-def _mark(breaks: list[str]) -> str:
+def _mark(ops: set[str]) -> str:
     """The paragraph mark of a run of line breaks from their operations."""
-    ops = set(breaks)
     if EQUAL in ops or ops == {INSERT, DELETE}:
         return EQUAL
-    return ops.pop()
+    return next(iter(ops))

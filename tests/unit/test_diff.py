@@ -405,6 +405,32 @@ def test_word_ops_group_neighbouring_changes():
     assert word_ops("", "neuf") == [(INSERT, "neuf")] and word_ops("vieux", "") == [(DELETE, "vieux")]
 
 
+@pytest.mark.parametrize("old, new, expected", [
+    # A word inserted or deleted starts at the word and carries its trailing space.
+    ("message à confidentiel.", "message à avis confidentiel.",
+     [(EQUAL, "message à "), (INSERT, "avis "), (EQUAL, "confidentiel.")]),
+    ("le contenu du message qui compte", "le contenu qui compte",
+     [(EQUAL, "le contenu "), (DELETE, "du message "), (EQUAL, "qui compte")]),
+    # Of the places a repeated insertion could stand, the one after a separator reads best.
+    ("Références : C. trav., art. L1321-1", "Références : C. trav., art. L1311-2 ; C. trav., art. L1321-1",
+     [(EQUAL, "Références : "), (INSERT, "C. trav., art. L1311-2 ; "), (EQUAL, "C. trav., art. L1321-1")]),
+    # An inserted sentence starts after the previous one's full stop and space.
+    ("Encadrez une équipe. Ce droit vaut.", "Encadrez une équipe. Seules les astreintes font exception. Ce droit vaut.",
+     [(EQUAL, "Encadrez une équipe. "), (INSERT, "Seules les astreintes font exception. "), (EQUAL, "Ce droit vaut.")]),
+    # An inserted paragraph starts on its own line.
+    ("Un.\n\nDeux.", "Un.\n\nNeuf.\n\nDeux.", [(EQUAL, "Un.\n\n"), (INSERT, "Neuf.\n\n"), (EQUAL, "Deux.")]),
+])
+def test_word_ops_place_a_lone_change_where_it_reads_best(old, new, expected):
+    assert word_ops(old, new) == expected
+
+
+def test_word_ops_compare_the_changed_middle_of_a_sentence():
+    """Words both versions share at the ends are kept; the middle is compared on its own."""
+    ops = word_ops("Elle vérifie que le sujet n'en croise pas un autre en cours.",
+                   "Elle vérifie que le sujet ne croise pas une annonce ou un dossier sensible en cours.")
+    assert [t for op, t in ops if op == EQUAL] == ["Elle vérifie que le sujet ", " croise pas ", "un ", " en cours."]
+
+
 _ALPHABET = st.sampled_from(["le", "la", "charte", "salarié", "réseau", "2.1", "10", " ", " ", "\n", "\n\n",
                              ".", ",", "'", "’", "«", "»", "\u00a0", "*", "[", "]", "(", ")", "\\", "é", "A"])
 _TEXT = st.lists(_ALPHABET, max_size=60).map("".join)
