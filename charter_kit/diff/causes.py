@@ -25,6 +25,9 @@ from charter_kit.model.vocabulary import CLAUSE_LINK_RE
 
 #: Charter settings that module templates can print; a change explains the clauses that print them.
 CHARTER_SETTINGS = ("effective_date", "version", "status", "jurisdiction", "title")
+#: Settings that change with every release: charters released before issue 13 printed them, so they may
+#: still explain an old change they visibly account for, but never a change they do not show.
+STAMP_SETTINGS = ("effective_date", "version")
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -193,9 +196,10 @@ def _module_text_causes(change: ClauseChange, old: ClausePlace | None, new: Clau
     if shown and _explained(shown, deleted, inserted, date):
         yield from shown  # the new values account for every changed word
         return
-    # A value that cannot be seen in the text (a bool, a value used in a condition) may still be why.
+    # A value that cannot be seen in the text (a bool, a value used in a condition) may still be why;
+    # never a release stamp (version, dates), which module text can no longer print (issue 13).
     if not shown and not general:
-        shown = valued
+        shown = [c for c in valued if not (c.kind == "charter" and c.subject in STAMP_SETTINGS)]
     yield from general
     yield from shown
     if not general and not shown:
@@ -215,6 +219,11 @@ def _evident(cause: Cause, deleted: set[str], inserted: set[str], date: Callable
     if old is None or new is None:
         return isinstance(cause.old, bool) or isinstance(cause.new, bool)
     return bool((old - new) & deleted or (new - old) & inserted)
+
+
+def value_words_of(value: Any, date: Callable[[str], str]) -> set[str] | None:
+    """The words a profile value prints as (None for a bool); dates as ``date`` prints them."""
+    return _value_words(value, date)
 
 
 def _value_words(value: Any, date: Callable[[str], str]) -> set[str] | None:

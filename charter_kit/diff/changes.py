@@ -120,6 +120,28 @@ def _jsonable(value: Any) -> Any:
 
 
 # -- changes ---------------------------------------------------------------------------------------
+#: Presentation fields, in report order: a contact (by role), the logo, the brand colour, the site's address.
+PRESENTATION_FIELDS = ("contact", "logo", "primary_color", "site_url")
+
+
+@dataclass(frozen=True)
+class PresentationChange:
+    """A contact, the logo, the colour or the site address changed: presentation, never a rule."""
+
+    #: One of ``PRESENTATION_FIELDS``.
+    field: str
+    #: The contact role for a contact, else None.
+    subject: str | None
+    #: The value before (a contact mapping, the logo's file name, a colour, an address).
+    old: Any
+    #: The value after.
+    new: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"field": self.field, "subject": self.subject, "old": _jsonable(self.old), "new": _jsonable(self.new)}
+
+
 @dataclass(frozen=True)
 class MetaChange:
     """A charter-level field that differs: title, status, jurisdiction, company, release stamp."""
@@ -318,11 +340,13 @@ class CharterDiff:
     causes: tuple[Cause, ...]
     #: Both versions' reading order merged; removed articles and clauses stay where they were.
     layout: tuple[Placement, ...] = ()
+    #: Contacts, logo, colour and site address that changed (editorial: they change no rule).
+    presentation: tuple[PresentationChange, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """True when the charters say the same thing; the release stamp alone does not count."""
-        return not (self.clauses or self.articles or self.causes
+        return not (self.clauses or self.articles or self.causes or self.presentation
                     or any(not m.stamp for m in self.metadata))
 
     @property
@@ -349,4 +373,5 @@ class CharterDiff:
                 "articles": [a.to_dict() for a in self.articles],
                 "clauses": [c.to_dict() for c in self.clauses],
                 "causes": [c.to_dict() for c in self.causes],
-                "layout": [p.to_dict() for p in self.layout]}
+                "layout": [p.to_dict() for p in self.layout],
+                "presentation": [p.to_dict() for p in self.presentation]}

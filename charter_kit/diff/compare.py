@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from charter_kit.diff.causes import charter_causes, clause_causes, module_causes, touches_article
+from charter_kit.diff.causes import charter_causes, clause_causes, module_causes, touches_article, value_words_of
+from charter_kit.diff.presentation import contacts_only, presentation_changes
+from charter_kit.locales import get as get_locale
 from charter_kit.diff.changes import (META_FIELDS, STAMP_FIELDS, ArticleChange, Cause, CharterDiff, ClauseChange,
                                       ClausePlace, MetaChange, Placement, ReleaseInfo, Side, new_text, old_text)
 from charter_kit.diff.words import same_words, substance, word_ops
@@ -33,7 +35,8 @@ def diff(a: Charter, b: Charter, *, a_meta: ReleaseInfo | None = None,
     clauses = tuple(_clause_changes(a, b, ca, cb, layout, causes + tuple(charter_causes(a, b))))
     old, new = _side(a, a_meta), _side(b, b_meta)
     return CharterDiff(old=old, new=new, title=b.title, metadata=tuple(_meta_changes(a, b, old, new)),
-                       articles=articles, clauses=clauses, causes=causes, layout=layout)
+                       articles=articles, clauses=clauses, causes=causes, layout=layout,
+                       presentation=tuple(presentation_changes(a, b)))
 
 
 def _side(charter: Charter, meta: ReleaseInfo | None) -> Side:
@@ -187,8 +190,11 @@ def _clause_change(cid: str, old: ClausePlace | None, new: ClausePlace | None, m
         new_overridden=bool(nc and nc.overridden))
     if not change.kinds:
         return None
-    return replace(change, causes=tuple(clause_causes(change, old, new, a, b, causes)),
-                   editorial=_clause_editorial(change))
+    found = tuple(clause_causes(change, old, new, a, b, causes))
+    # A clause whose words changed only where a contact it prints changed is presentation (issue 13).
+    value_words = lambda v: value_words_of(v, get_locale(b.language).date)  # noqa: E731
+    return replace(change, causes=found,
+                   editorial=_clause_editorial(change) or contacts_only(change, found, value_words))
 
 
 def _clause_editorial(change: ClauseChange) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ from charter_kit.diff.changes import DELETE, EQUAL, INSERT, ArticleChange, Cause
 from charter_kit.diff.words import word_ops
 from charter_kit.model.charter import Article, Charter, Clause
 from charter_kit.reports.markdown_text import BOLD, CODE, ITALIC, Paragraph, paragraphs, segments
+from charter_kit.reports.presentation import approval_label, presentation_lines
 from charter_kit.reports.registry import ReportOptions
 from charter_kit.reports.wording import (article_heading_ops, article_nature, clause_heading_ops, clause_nature,
                                          describe, detailed, french_date, version_label)
@@ -72,8 +74,14 @@ def to_docx(d: CharterDiff, b: Charter, *, author: str | None = None) -> bytes:
     body = document.element.body
     for p in list(body.iterchildren(qn("w:p"))):  # the template's empty paragraph
         body.remove(p)
-    writer.write(document, "Title", _title_ops(d, b))
-    writer.write(document, "Subtitle", _front_ops(d, b))
+    title = writer.write(document, "Title", _title_ops(d, b))
+    front = writer.write(document, "Subtitle", _front_ops(d, b))
+    # Approvals and presentation (contacts, logo, colour) are not text of the charter: comments (issue 13).
+    if d.new.approvals:
+        writer.comment(document, front, "Approuvée par : " + " ; ".join(approval_label(a) for a in d.new.approvals)
+                       + ".", ())
+    if d.presentation:
+        writer.comment(document, title, "Présentation : " + " ; ".join(presentation_lines(d)) + ".", ())
     articles = {a.id: a for a in d.articles}
     changes = {c.id: c for c in d.clauses}
     current = {c.id: c for c in b.clauses()}
@@ -90,7 +98,8 @@ def to_docx(d: CharterDiff, b: Charter, *, author: str | None = None) -> bytes:
 
 def revision_author(d: CharterDiff) -> str:
     """Who the tracked changes are attributed to: the new release's first approver, or charter-kit."""
-    return d.new.approvals[0] if d.new.approvals else DEFAULT_AUTHOR
+    # "Jeanne Roy, DRH, 2027-01-02" -> "Jeanne Roy, DRH": the date is already each revision's.
+    return re.sub(r",\s*\d{4}-\d{2}-\d{2}$", "", d.new.approvals[0]) if d.new.approvals else DEFAULT_AUTHOR
 
 
 def revision_date(d: CharterDiff, b: Charter) -> dt.datetime | None:

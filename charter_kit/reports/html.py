@@ -12,6 +12,7 @@ from charter_kit.diff.changes import (DELETE, INSERT, ArticleChange, Cause, Char
                                       changed, new_text, old_text)
 from charter_kit.diff.words import word_ops
 from charter_kit.reports.markdown_text import BOLD, CODE, ITALIC, Segment, paragraphs, plain, segments
+from charter_kit.reports.presentation import approval_label, presentation_lines
 from charter_kit.reports.registry import ReportOptions
 from charter_kit.reports.wording import (DIFF_KINDS, META_LABELS, article_heading_ops, article_nature,
                                          clause_heading_ops, clause_nature, describe, detailed, french_date,
@@ -43,6 +44,7 @@ def html_view(d: CharterDiff) -> dict[str, Any]:
         "clauses": [_clause_view(c) for c in d.clauses if detailed(c)],
         "renumbered": renumbered_only(d),
         "causes": [_cause_view(c) for c in d.causes],
+        "presentation": presentation_lines(d),
     }
 
 
@@ -50,7 +52,7 @@ def _side_view(side: Side) -> dict[str, Any]:
     """One compared version as the template shows it."""
     return {"label": version_label(side), "text": side_label(side), "of": of_side(side),
             "effective": french_date(side.effective_date), "digest": side.digest[:12],
-            "approvals": list(side.approvals), "notes": side.notes or ""}
+            "approvals": [approval_label(a) for a in side.approvals], "notes": side.notes or ""}
 
 
 def _row(c: ClauseChange) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from charter_kit.diff.changes import Cause, CharterDiff
 from charter_kit.model.charter import canonical
+from charter_kit.reports.presentation import presentation_line
 from charter_kit.reports.registry import ReportOptions
 from charter_kit.reports.wording import describe
 
@@ -25,6 +26,8 @@ def to_dict(d: CharterDiff) -> dict[str, Any]:
     """The diff's JSON-ready form, each cause with its ``description``."""
     data = d.to_dict()
     _describe(data["causes"], d.causes)
+    for item, change in zip(data["presentation"], d.presentation, strict=True):
+        item["description"] = presentation_line(change)
     for key, changes in (("articles", d.articles), ("clauses", d.clauses)):
         for item, change in zip(data[key], changes, strict=True):
             _describe(item["causes"], change.causes)

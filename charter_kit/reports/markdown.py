@@ -7,6 +7,7 @@ from collections.abc import Callable
 from charter_kit.diff.changes import CharterDiff, ClauseChange, changed, new_text, old_text
 from charter_kit.model.charter import link_clauses
 from charter_kit.model.vocabulary import CLAUSE_LINK_RE
+from charter_kit.reports.presentation import TITLE as PRESENTATION, presentation_lines
 from charter_kit.reports.registry import ReportOptions
 from charter_kit.reports.wording import (DIFF_KINDS, META_LABELS, article_nature, clause_nature, describe, detailed,
                                          french_date, meta_value, renumbered_only, side_label, summary_sentence,
@@ -44,6 +45,8 @@ def to_markdown(d: CharterDiff, *, link: Callable[[str], str] | None = None) -> 
         out += [f"- {META_LABELS.get(m.field, m.field)} : {meta_value(m, m.old)} → {meta_value(m, m.new)}"
                 for m in d.metadata if not m.stamp]
         out.append("")
+    if d.presentation:
+        out += [f"## {PRESENTATION}", "", *(f"- {line}" for line in presentation_lines(d)), ""]
     out += _md_articles(d, link)
     moves = renumbered_only(d)
     if moves:

@@ -51,6 +51,7 @@ def pdf_view(d: CharterDiff) -> dict[str, Any]:
         "clauses": [_clause(c) for c in d.clauses if detailed(c)],
         "renumbered": [text(r) for r in view["renumbered"]],
         "causes": [{"text": text(c["text"]), "notes": [text(n) for n in c["notes"]]} for c in view["causes"]],
+        "presentation": [text(line) for line in view["presentation"]],
     }
 
 

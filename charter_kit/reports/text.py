@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from charter_kit.diff.changes import DELETE, EQUAL, CharterDiff, Op
 from charter_kit.reports.markdown_text import Segment, paragraphs, plain, segments
+from charter_kit.reports.presentation import TITLE as PRESENTATION, presentation_lines
 from charter_kit.reports.registry import ReportOptions
 from charter_kit.reports.wording import (DIFF_KINDS, META_LABELS, article_nature, clause_heading, clause_nature,
                                          describe, detailed, meta_value, of_side, renumbered_only, side_label,
@@ -32,6 +33,8 @@ def to_text(d: CharterDiff, color: bool) -> str:
            summary_sentence(d) if d.is_empty else f"Nature : {DIFF_KINDS[d.kind]}. {summary_sentence(d)}"]
     for m in d.metadata:
         out.append(f"  {META_LABELS.get(m.field, m.field)} : {meta_value(m, m.old)} → {meta_value(m, m.new)}")
+    if d.presentation:
+        out += ["", paint("bold", PRESENTATION)] + [f"  - {line}" for line in presentation_lines(d)]
     for a in d.articles:
         if not detailed(a):
             continue

@@ -112,11 +112,15 @@ def summary_sentence(d: CharterDiff) -> str:
     parts = [_count(counts[k], "clause", label) for k, label in CLAUSE_KINDS.items() if counts[k]]
     parts += [_count(counts[k], "article", label)
               for k, label in (("articles_added", "ajouté"), ("articles_removed", "supprimé")) if counts[k]]
+    if not parts and d.presentation and not any(not m.stamp for m in d.metadata) and not d.causes:
+        return "Aucune règle ne change : seule la présentation change (contacts, logo, couleur ou adresse du site)."
     if not parts:
         parts = ["aucun changement de clause"]
     from charter_kit.locales.fr import join as french_list
 
     sentence = french_list(parts) + "."
+    if d.presentation:
+        sentence += " La présentation change aussi."
     return sentence[0].upper() + sentence[1:]
 
 

@@ -72,14 +72,24 @@ def test_unknown_format_is_a_usage_error(mini):
     assert_user_error(run("diff", "draft", "draft", "-p", mini(), "--format", "odt"), "Invalid value", code=2)
 
 
-def test_a_clause_printing_the_effective_date_is_explained_by_it(mini):
+def test_module_text_cannot_print_the_effective_date(mini):
+    """Issue 13: a release stamp is shown by the outputs, never printed in a clause."""
     library_text = "## Entrée en vigueur {#debut .regle}\nLa charte s'applique à partir du {{ charter.effective_date }}.\n"
     meta = ("id: maison\nversion: 1.0.0\ntitle: {fr: Maison}\nsummary: {fr: x}\norder: 90\n")
     path = mini(MINI_PROFILE + "  - maison\nlocal_modules: modules\n",
                 {"modules/maison/module.yml": meta, "modules/maison/fr.md": library_text})
-    assert run("release", "1.0.0", "-p", path, "--date", "2027-01-04", "--effective", "2027-02-15").exit_code == 0
-    text = path.read_text().replace("charter: {", "charter: {effective_date: 2027-03-01, ")
-    path.write_text(text)
+    assert_user_error(run("check", "-p", path), "maison/fr.md, line 2",
+                      "charter.effective_date is not available in module text")
+
+
+def test_a_local_module_edited_without_a_version_change_is_named_so(mini):
+    """Issue 13: the cause is the module's edit, not a charter setting (its version changes with every release)."""
+    meta = ("id: maison\nversion: 1.0.0\ntitle: {fr: Maison}\nsummary: {fr: x}\norder: 90\n"
+            "changelog:\n  - {version: 1.0.0, date: 2026-11-22, note: {fr: Première version.}}\n")
+    path = mini(MINI_PROFILE + "  - maison\nlocal_modules: modules\n",
+                {"modules/maison/module.yml": meta, "modules/maison/fr.md": "## Règle {#debut .regle}\nPubliez avec soin.\n"})
+    assert run("release", "1.0.0", "-p", path, "--date", "2027-01-04").exit_code == 0
+    (path.parent / "modules/maison/fr.md").write_text("## Règle {#debut .regle}\nPubliez avec grand soin.\n")
     out = run("diff", "-p", path).stdout
-    assert "réglage de la charte modifié (date d'entrée en vigueur)" in out
-    assert "sans changement de version" not in out
+    assert "texte du module « maison » modifié sans changement de version" in out
+    assert "réglage de la charte" not in out
