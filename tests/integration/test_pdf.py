@@ -251,7 +251,7 @@ def test_acknowledgement_page_names_the_version_and_digest(sample):
     charter, data = sample
     last = read(data).pages[-1].extract_text()
     assert "Accusé de réception" in last
-    assert "version 1.0.0" in normalize(last) and "en vigueur le 1er mars 2026" in normalize(last)
+    assert "version 1.0.0" in normalize(last) and "applicable à compter du 1er mars 2026" in normalize(last)
     assert DIGEST_RE.findall(last) == [charter.digest]
     for field in ("Nom et prénom", "Date", "Signature"):
         assert field in last

@@ -18,6 +18,7 @@ import pytest
 from charter_kit.errors import OutputError
 from charter_kit.escape import md_escape
 from charter_kit.model.charter import Charter
+from charter_kit.outputs import markup
 from charter_kit.outputs.pdf import ATTACHMENT, pdf_filename, render_pdf
 from conftest import ARTIFACTS
 from test_pdf import body_text, example_charter, normalize, read, sample_charter
@@ -107,11 +108,17 @@ def test_the_digest_on_the_cover_is_the_attached_charters(sample):
 
 
 def test_every_clause_is_a_named_destination():
+    """Each clause is a named destination of the PDF that holds it (annex, or guide for a split charter)."""
+    from charter_kit.outputs.pdf import render_guide
+    from test_pdf import held
+
     charter = example_charter()
-    reader = read(render_pdf(charter))
-    names = set(reader.named_destinations)
-    assert {c.id for c in charter.clauses()} <= names
-    assert {f"article-{a.id}" for a in charter.articles} <= names
+    parts = [(False, render_pdf(charter))] + ([(True, render_guide(charter))] if markup.has_guide(charter) else [])
+    for guide, data in parts:
+        names = set(read(data).named_destinations)
+        assert {c.id for _, clauses in held(charter, guide) for c in clauses} <= names
+        assert {f"article-{a.id}" for a, _ in held(charter, guide)} <= names
+    assert sum(len(c) for guide, _ in parts for _, c in held(charter, guide)) == len(charter.clauses())
 
 
 # -- reproducibility -------------------------------------------------------------------------------
@@ -227,7 +234,6 @@ def test_verify_pdf_on_a_pdf_without_its_charter_points_to_the_release_folder(tm
 
 def test_verify_pdf_knows_the_annex_from_the_guide_of_a_split_charter(tmp_path):
     """A disciplinary charter with natures makes two PDFs; each verifies against the clauses it holds."""
-    from charter_kit.outputs import markup
     from charter_kit.outputs.pdf import render_guide
     from charter_kit.store.verify import verify_pdf
 
