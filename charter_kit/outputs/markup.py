@@ -138,7 +138,9 @@ def contact_rows(charter: Charter) -> list[dict[str, Any]]:
         row = rows.setdefault(who, {"role": key, "roles": [], "name": who[0], "email": who[1], "phone": who[2]})
         row["roles"] += [r for r in c.get("roles") or [key] if r not in row["roles"]]
     for row in rows.values():
-        row["label"] = fr.join(role_label(r) for r in row["roles"])
+        # A contact keyed by a name of the company's own ("gerante") is labelled by the roles it serves.
+        known = [r for r in row["roles"] if r in fr.ROLE]
+        row["label"] = fr.join(role_label(r) for r in (known if known else row["roles"]))
     return list(rows.values())
 
 
