@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages charter-kit's tests need, when missing; fail clearly otherwise.
 set -euo pipefail
-packages=(chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core nodejs postgresql)
+# qpdf checks the PDF structure; fonts-liberation2 gives LibreOffice the metrics of the DOCX fonts (Times New Roman).
+packages=(chromium libreoffice-writer-nogui poppler-utils fonts-dejavu-core nodejs postgresql qpdf fonts-liberation2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
