@@ -161,7 +161,7 @@ def test_home_has_title_company_version_date_guide_commitments_and_pdf(sites):
     text = (sites["release"] / "index.html").read_text(encoding="utf-8")
     for expected in ("Charte d&#39;utilisation des réseaux sociaux", "Dupont &amp; Fils &lt;SAS&gt;",
                      "1.0.0", "1er mars 2026", "Annexe au règlement intérieur", "Comment lire cette charte",
-                     "Votre engagement", "Télécharger la charte"):
+                     "Ce que vaut cette charte", "Télécharger la charte"):
         assert typography_html(expected) in text or typography_html(expected.replace("&#39;", "'")) in text, expected
     assert (PDF, "Télécharger la charte (PDF)") in page(sites["release"], "index.html").links
 
