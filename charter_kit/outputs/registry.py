@@ -33,9 +33,9 @@ class Output:
         """The file's name for ``charter``, or None when this charter has no such file (a guide for a guide)."""
         return self._function(self.filename_function)(charter)
 
-    def render(self, charter: Charter) -> bytes:
-        """The file's bytes for ``charter``."""
-        return self._function(self.render_function)(charter)
+    def render(self, charter: Charter, **options) -> bytes:
+        """The file's bytes for ``charter`` (``options``: what this format accepts, e.g. ``line_numbers``)."""
+        return self._function(self.render_function)(charter, **options)
 
     def _function(self, name: str) -> Callable:
         return getattr(importlib.import_module(self.module), name)
@@ -46,6 +46,7 @@ OUTPUTS: dict[str, Output] = {
     "guide": Output("guide", "charter_kit.outputs.pdf", "guide_filename", "render_guide", released=True),
     "md": Output("md", "charter_kit.outputs.markdown", "markdown_filename", "render_markdown"),
     "json": Output("json", "charter_kit.outputs.canonical", "json_filename", "render_json"),
+    "docx": Output("docx", "charter_kit.outputs.docx", "docx_filename", "render_docx"),
 }
 
 
