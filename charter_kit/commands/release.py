@@ -190,6 +190,11 @@ def check_dates(date: str, effective: str, previous: Release | None, *, source: 
     """Refuse an effective date before the release date, dates before the previous release's, or the
     effective date of a version already in force (two versions may share one only when the new one
     replaces the other before it comes into force)."""
+    if previous is not None and source.startswith("charter.effective_date") and effective <= previous.effective_date \
+            and not (effective == previous.effective_date and date < previous.effective_date):
+        raise ReleaseError(f"{source}, still holds {effective}, the effective date of release {previous.version} "
+                           "(or an earlier one); nothing was written",
+                           hint="set the new version's intended date there, or pass --effective")
     if effective < date:
         raise ReleaseError(f"the effective date {effective} is before the release date {date} "
                            f"(effective date from {source}); nothing was written",
