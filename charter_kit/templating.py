@@ -172,7 +172,7 @@ def _check_growth(text: str, method: str, args: tuple, kwargs: dict) -> None:
             raise SecurityError("result too large")
 
 
-def environment() -> SandboxedEnvironment:
+def environment() -> ImmutableSandboxedEnvironment:
     """A new environment: sandboxed, strict, Markdown-escaping module text and HTML-escaping templates."""
     env = _Sandbox(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -217,10 +217,10 @@ def module_template(env: jinja2.Environment, source: str, name: str, filename: s
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-_ENV: SandboxedEnvironment | None = None
+_ENV: ImmutableSandboxedEnvironment | None = None
 
 
-def get_environment() -> SandboxedEnvironment:
+def get_environment() -> ImmutableSandboxedEnvironment:
     """The shared environment, created on first use."""
     global _ENV
     if _ENV is None:
