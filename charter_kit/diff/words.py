@@ -292,7 +292,8 @@ def without_ref_numbers(text: str) -> str:
         number = _REF_NUMBER_RE.search(m.group(1))
         if number is None:
             return m.group()
-        return f"[{m.group(1)[:number.start(1)].rstrip()}](clause:{m.group(2)})"
+        label = m.group(1)
+        return "[" + label[:number.start(1)].rstrip() + m.group()[1 + len(label):]
     return CLAUSE_LINK_RE.sub(strip, text)
 
 
