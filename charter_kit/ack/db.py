@@ -10,9 +10,11 @@ them, so they must read back byte for byte the same on both databases.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -228,10 +230,12 @@ class Registry:
                 raise AckError(f"{path.parent} : impossible de créer le dossier du registre ({exc.strerror})") from None
             self.engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
+            self._local_writer = threading.Lock()
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                                         connect_args={"connect_timeout": 10})
             self.read_engine = self.engine
+            self._local_writer = contextlib.nullcontext()
         if upgrade:
             from charter_kit.ack.migrations import upgrade as run_upgrade
 
@@ -245,7 +249,9 @@ class Registry:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction, committed on exit (on SQLite it holds the write lock throughout)."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        # SQLite lets one writer in at a time and makes the others poll with growing sleeps: threads
+        # of one process queue here instead, so a busy worker serves writes one after the other.
+        with self._local_writer, Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -324,8 +330,8 @@ def describe_db_error(exc: BaseException, url: str, doing: str) -> str:
     raw = _one_line(getattr(exc, "orig", exc))
     low = raw.lower()
     where = f"registre {safe_url(url)}"
-    if "disk is full" in low or "no space" in low or "disk i/o" in low or "file too large" in low:
-        return f"{where} : le disque est plein ; rien n'a été enregistré ({doing})"
+    if is_full_disk(exc):
+        return f"{where} : le disque est plein (ou refuse l'écriture) ; rien n'a été enregistré ({doing})"
     if "database is locked" in low:
         return f"{where} : la base est occupée par un autre programme ; rien n'a été enregistré ({doing})"
     if "connection" in low or "could not connect" in low or "server closed" in low or "terminating" in low:
@@ -335,7 +341,7 @@ def describe_db_error(exc: BaseException, url: str, doing: str) -> str:
 
 def _db_hint(exc: BaseException) -> str | None:
     low = _one_line(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in low or "no space" in low or "file too large" in low:
+    if is_full_disk(exc):
         return "libérez de la place sur le disque du registre puis recommencez ; les enregistrements déjà faits sont intacts"
     if "connection" in low or "could not connect" in low:
         return "vérifiez que PostgreSQL est démarré et que l'adresse (--db ou CHARTER_ACK_DATABASE_URL) est juste"

@@ -143,3 +143,36 @@ def serve(root: Path, db_url: str, *, workers: int = 1, log: Path, env: dict | N
         time.sleep(0.1)
     Served(process, url, log).kill()
     raise AssertionError(f"the server did not answer within 60 s:\n{log.read_text(errors='replace')}")
+
+
+# -- load ----------------------------------------------------------------------------------------------
+def employees_csv(count: int, *, start: int = 1) -> str:
+    """A generated HR export of ``count`` employees in 4 entities and 40 establishments."""
+    lines = ["Matricule;Nom;Courriel;Société;Établissement"]
+    for n in range(start, start + count):
+        lines.append(f"E{n:07d};Salarié {n};s{n}@horizon.example;Entité {n % 4};Site {n % 40:02d}")
+    return "\n".join(lines) + "\n"
+
+
+def acknowledge_over_http(client, link: str) -> bool:
+    """What an employee does: open the link, press the button, read the receipt.
+
+    True only when the receipt page was shown (it says "C'est enregistré"); any failure is False.
+    """
+    import re
+
+    import httpx
+
+    try:
+        page = client.get(link)
+        if page.status_code != 200:
+            return False
+        if "C'est enregistré" in page.text or "Accusé de réception enregistré" in page.text:
+            return True
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        if token is None:
+            return False
+        answer = client.post(link, data={"csrf": token.group(1)}, follow_redirects=True)
+        return answer.status_code == 200 and "C'est enregistré" in answer.text
+    except httpx.HTTPError:
+        return False
