@@ -20,6 +20,8 @@ EXPECTED = {
     "socle", "transparence", "confidentialite", "propriete-intellectuelle", "comptes-officiels",
     "porte-parole", "crise", "entreprises-cotees", "respect", "donnees-personnelles", "prestataires",
     "ambassadeurs", "usage-personnel", "sanctions", "gouvernance",
+    "ia-generative", "pages-officielles", "teletravail", "dispositifs-controle", "temps-de-travail",
+    "depart", "tiers",
 }
 
 
