@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+from charter_kit.cli_params import DATE as _DATE
+from charter_kit.cli_params import Group, profile_option
 
 
-class _DefaultShow(click.Group):
+class _DefaultShow(Group):
     """A group whose first argument, when it is not a subcommand, is the version to show."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -23,9 +23,7 @@ class _DefaultShow(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _profile(f):
-    return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
-                        default=Path("charter.yml"), help=PROFILE_HELP)(f)
+_profile = profile_option
 
 
 def _on(f):

@@ -8,13 +8,64 @@ from pathlib import Path
 import click
 
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.i18n import _
 from charter_kit.model.vocabulary import DATE_MAX, DATE_MIN, date_in_range
 
-PROFILE_HELP = "The profile (charter.yml). Default: ./charter.yml."
+PROFILE_HELP = "The profile (charter.yml), or its folder. Default: ./charter.yml."
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's help, with our help texts in the user's language (they are msgids of the catalog)."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_(text))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _help_row(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _help_row(text: str) -> str:
+    # Click appends "  [default: …]" or "  [required]" (already translated) to an option's help.
+    head, sep, extra = text.partition("  [")
+    return _(head) + sep + extra if head else text
+
+
+class Context(click.Context):
+    """A context whose help speaks the user's language."""
+
+    formatter_class = HelpFormatter
+
+
+class Command(click.Command):
+    """A command whose short help (in the list of commands) is translated before it is shortened."""
+
+    context_class = Context
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _short_help(self, limit)
+
+
+def _short_help(command: click.Command, limit: int) -> str:
+    import inspect
+
+    from click.core import _make_default_short_help
+
+    if command.short_help:
+        return _(inspect.cleandoc(command.short_help)).strip()
+    if command.help:
+        return _make_default_short_help(_(inspect.cleandoc(command.help).partition("\f")[0]), limit).strip()
+    return ""
 
 
 class Group(click.Group):
     """Turns unexpected exceptions into one readable error, unless --debug asks for tracebacks."""
+
+    context_class = Context
+    command_class = Command
+    group_class = type  # subgroups are Groups too: translated help, readable errors
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _short_help(self, limit)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -71,9 +122,14 @@ def outside_store(profile: Path, path: Path | None, option: str) -> None:
         refuse_inside_store(profile.resolve().parent, path, option)
 
 
+def _profile_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    # `-p ma-charte` means the profile of that charter project.
+    return value / "charter.yml" if value.is_dir() else value
+
+
 def profile_option(f):
-    """The -p/--profile option every command takes."""
-    return click.option("-p", "--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
+    """The -p/--profile option every command takes: charter.yml, or the folder that holds it."""
+    return click.option("-p", "--profile", "profile", type=click.Path(path_type=Path), callback=_profile_path,
                         default=Path("charter.yml"), show_default=False, help=PROFILE_HELP)(f)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from hypothesis import settings
 from click.testing import CliRunner
 
 from charter_kit.cli import cli
+
+# Messages in English unless a test asks for French (the CLI follows the locale; see test_i18n.py).
+os.environ["LANGUAGE"] = "en"
 
 # CI replays the same examples every run (a failure there is reproducible); local runs explore.
 settings.register_profile("ci", derandomize=True, database=None)
@@ -189,3 +193,95 @@ def mini(tmp_path: Path, monkeypatch):
         return proj / "charter.yml"
     return make
 
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory) -> Path:
+    """A mini-library project with releases 1.0.0 and 1.1.0, made once per session (do not change it)."""
+    root = tmp_path_factory.mktemp("store")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHARTER_KIT_LIBRARY", str(root / "library"))
+        write_tree(root / "library", MINI_LIBRARY)
+        path = write_tree(root / "proj", {"charter.yml": MINI_PROFILE}) / "charter.yml"
+        assert run("release", "1.0.0", "-p", path, "--date", "2026-01-05").exit_code == 0
+        path.write_text(path.read_text().replace("{reseau: LinkedIn}", "{reseau: Mastodon}"))
+        assert run("release", "1.1.0", "-p", path, "--date", "2026-02-05").exit_code == 0
+    return root
+
+
+@pytest.fixture
+def store(store_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the session's release store project (its charter.yml), library in use."""
+    import shutil
+
+    root = Path(shutil.copytree(store_template, tmp_path / "store"))
+    monkeypatch.setenv("CHARTER_KIT_LIBRARY", str(root / "library"))
+    return root / "proj" / "charter.yml"
+
+
+
+# -- one module named conftest ----------------------------------------------------------------------
+_THIS = sys.modules[__name__]
+
+
+def pytest_collectstart(collector):
+    """Test files import their helpers with ``from conftest import …``: make that this file even
+    after pytest has loaded a sub-folder's own conftest.py (tests/ack), which takes the same name."""
+    if isinstance(collector, pytest.Module) and sys.modules.get("conftest") is not _THIS:
+        sys.modules["conftest"] = _THIS
+
+# -- no process left behind -------------------------------------------------------------------------
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def pytest_configure(config):
+    """Make the suite the subreaper of every process its tests start: a process orphaned by a
+    killed command (a PDF worker, a browser) stays under the suite, where the last check finds it."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when a process started by the tests (Chromium, LibreOffice, PostgreSQL, a
+    server, a charter command or its worker) is still alive at the end; name each, then end it."""
+    import signal
+    import time
+
+    from faults import describe, descendants
+
+    _reap_all()
+    left = descendants(os.getpid())
+    deadline = time.monotonic() + 10  # a browser or server still closing gets a moment
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        _reap_all()
+        left = descendants(os.getpid())
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"processes left behind by the tests (now killed):\n{describe(left)}"
+    if reporter is not None:
+        reporter.write_line(message, red=True, bold=True)
+    else:
+        print(message)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    _reap_all()
+    if session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _reap_all() -> None:
+    # Orphans that ended became the suite's zombies (it is their subreaper): collect them.
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

@@ -2,7 +2,7 @@
 
 The direction is DESIGN's arrow, read top to bottom (docs/dev/architecture.md):
 cli -> {cli_ack, cli_adoption} -> cli_params -> commands -> {ack, adoption} -> store -> {outputs, reports} -> {compose, diff}
--> {templating, typeset} -> {locales, escape} -> {model, fsutil} -> errors.
+-> {templating, typeset} -> {locales, escape} -> {model, fsutil} -> errors -> i18n.
 A module may import its own part and any lower layer, never a higher one nor a sibling of its rank;
 outputs and reports are made from a Charter (or a CharterDiff) and never reach back into compose.
 """
@@ -19,18 +19,19 @@ PACKAGE = Path(__file__).resolve().parents[2] / "charter_kit"
 # Rank of each top-level part of the package; a module may import only parts of a lower rank
 # (or its own part). Parts of one rank are siblings and may not import each other.
 RANKS = {
-    "errors": 0,
-    "model": 1, "fsutil": 1,
-    "locales": 2, "escape": 2,
-    "templating": 3, "typeset": 3,
-    "compose": 4, "diff": 4,
-    "outputs": 5, "reports": 5,
-    "store": 6,
-    "adoption": 7, "ack": 7,
-    "commands": 8,
-    "cli_params": 9,
-    "cli_ack": 10, "cli_adoption": 10,
-    "cli": 11, "__main__": 12,
+    "i18n": 0,
+    "errors": 1,
+    "model": 2, "fsutil": 2,
+    "locales": 3, "escape": 3,
+    "templating": 4, "typeset": 4,
+    "compose": 5, "diff": 5,
+    "outputs": 6, "reports": 6,
+    "store": 7,
+    "adoption": 8, "ack": 8,
+    "commands": 9,
+    "cli_params": 10,
+    "cli_ack": 11, "cli_adoption": 11,
+    "cli": 12, "__main__": 13,
 }
 ROOT_MODULES = {"__init__"}  # the version string, importable from anywhere
 

@@ -1,0 +1,36 @@
+"""What charter-kit says to people, in their language: French under a French locale, English otherwise.
+
+Messages are written in English in the code, marked with ``_()`` and translated through gettext
+catalogs (``charter_kit/catalogs/<language>/LC_MESSAGES/messages.po``, compiled to ``.mo``; see
+``scripts/catalog.py``). The locale is read from the usual variables (LANGUAGE, LC_ALL,
+LC_MESSAGES, LANG) at each message, so a test or a server can switch it. The domain is gettext's
+default one, which click's own messages ("Usage:", "Invalid value for…") use too: one catalog
+translates both.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+CATALOGS = Path(__file__).resolve().parent / "catalogs"
+DOMAIN = "messages"
+#: Languages with a catalog; any other locale reads the English of the code.
+LANGUAGES = ("fr",)
+
+gettext.bindtextdomain(DOMAIN, str(CATALOGS))
+
+
+def _(message: str) -> str:
+    """``message`` in the user's language."""
+    return gettext.dgettext(DOMAIN, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form of a message for ``n``, in the user's language."""
+    return gettext.dngettext(DOMAIN, singular, plural, n)
+
+
+def language() -> str:
+    """The language messages are shown in: "fr" or "en"."""
+    return "fr" if _("Usage:") != "Usage:" else "en"
