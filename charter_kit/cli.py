@@ -129,20 +129,23 @@ def check(profile: Path, modules_dir: Path | None) -> None:
 @profile_option
 @click.option("--format", "fmt", type=click.Choice(list(OUTPUTS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def render_cmd(profile: Path, fmt: str, output: Path | None) -> None:
-    """Render the charter in one of its file formats (Markdown, canonical JSON, PDF…)."""
+@click.option("--line-numbers", is_flag=True, help="Number the lines of the DOCX, page by page.")
+def render_cmd(profile: Path, fmt: str, output: Path | None, line_numbers: bool) -> None:
+    """Render the charter in one of its file formats (Markdown, canonical JSON, PDF, DOCX…)."""
     from charter_kit.fsutil import atomic_write
     from charter_kit.compose.pipeline import load_project
 
+    if line_numbers and fmt != "docx":
+        raise click.UsageError("--line-numbers applies to --format docx only")
+    if output is None and fmt in ("pdf", "guide", "docx"):
+        raise click.UsageError(f"--format {fmt} writes a {fmt.replace('guide', 'pdf').upper()} file: give it with -o FILE")
     project = load_project(profile)
     notices(project.notices)
     outside_store(profile, output, "-o")
-    data = OUTPUTS[fmt].render(project.charter)
+    data = OUTPUTS[fmt].render(project.charter, **({"line_numbers": True} if line_numbers else {}))
     if output:
         atomic_write(output, data)
         click.echo(f"wrote {output}", err=True)
-    elif fmt in ("pdf", "guide"):
-        raise click.UsageError(f"--format {fmt} writes a PDF file: give it with -o FILE")
     else:
         click.echo(data.decode("utf-8"), nl=False)
 
@@ -308,8 +311,11 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@click.option("--author", type=TEXT, help="Who the DOCX tracked changes are attributed to (default: B's first approver).")
-def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None) -> None:
+@click.option("--author", type=TEXT, help="Who the DOCX tracked changes and comments are attributed to "
+                                           "(default: charter-kit).")
+@click.option("--line-numbers", is_flag=True, help="Number the lines of the DOCX, page by page.")
+def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, author: str | None,
+             line_numbers: bool) -> None:
     """Show what changes from A to B (release versions, 'latest' or 'draft'; default: latest draft)."""
     from charter_kit.reports.registry import render_diff
     from charter_kit.fsutil import atomic_write
@@ -317,10 +323,12 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
 
     if fmt in ("docx", "pdf") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
+    if line_numbers and fmt != "docx":
+        raise click.UsageError("--line-numbers applies to --format docx only")
     outside_store(profile, output, "-o")
     changes, new = compare(a, b, profile)
     color = fmt == "text" and output is None and sys.stdout.isatty()
-    result = render_diff(changes, fmt, new=new, color=color, author=author)
+    result = render_diff(changes, fmt, new=new, color=color, author=author, line_numbers=line_numbers)
     if output is not None:
         atomic_write(output, result)
         click.echo(f"wrote {output} ({changes.kind}, {sum(changes.counts().values())} changes)", err=True)

@@ -24,8 +24,10 @@ class ReportOptions:
     new: Charter | None = None
     #: ANSI colours in the terminal text.
     color: bool = False
-    #: Who the DOCX tracked changes are attributed to (None: the new release's first approver).
+    #: Who the DOCX tracked changes and comments are attributed to (None: "charter-kit").
     author: str | None = None
+    #: Number the lines of the DOCX (restarting on each page), so a meeting can say "page 21, line 12".
+    line_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ FORMATS = tuple(REPORTS)
 
 
 def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: bool = False,
-                author: str | None = None) -> str | bytes:
+                author: str | None = None, line_numbers: bool = False) -> str | bytes:
     """The diff in one of ``FORMATS``: text for text formats, bytes for docx and pdf (docx needs ``new``)."""
     try:
         report = REPORTS[fmt]
     except KeyError:
         raise DiffError(f"unknown diff format '{fmt}'." + did_you_mean(fmt, FORMATS),
                         hint="choose one of " + ", ".join(FORMATS)) from None
-    return report.writer(d, ReportOptions(new=new, color=color, author=author))
+    return report.writer(d, ReportOptions(new=new, color=color, author=author, line_numbers=line_numbers))
