@@ -161,17 +161,23 @@ def plan(releases: Sequence[Release], on: dt.date,
     return plans
 
 
-def incomplete_procedures(root: Path, releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
-    """The releases whose adoption procedure is not complete, with what remains (releases made before
-    charter-kit tracked the procedure are taken as they are)."""
+def incomplete_procedures(root: Path, releases: Sequence[Release], on: dt.date) -> dict[str, tuple[str, ...]]:
+    """The releases whose adoption procedure is not complete on ``on``, with what remains: a missing
+    formality, or the legal delay after the last one (releases made before charter-kit tracked the
+    procedure are taken as they are)."""
     from charter_kit.adoption.report import pending_summary
     from charter_kit.commands.adoption import release_adoption
 
     out = {}
     for release in releases:
         adoption = release_adoption(root, release)
-        if adoption is not None and not adoption.complete:
-            out[release.version] = tuple(pending_summary(adoption))
+        if adoption is None:
+            continue
+        pending = pending_summary(adoption)
+        if on < adoption.earliest:
+            pending.append(f"le délai qui suit la dernière formalité (applicable au plus tôt le {fr.date(adoption.earliest)})")
+        if pending:
+            out[release.version] = tuple(pending)
     return out
 
 
@@ -185,7 +191,7 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     check_integrity(releases)
     out = Path(out)
     previous_manifest = read_manifest(out)
-    incomplete = incomplete_procedures(root, releases)
+    incomplete = incomplete_procedures(root, releases, on)
     plans = plan(releases, on, incomplete)
     landing = landing_release(releases, on, list(incomplete))
     built, reused = [], []
