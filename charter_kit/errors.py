@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import click
 
+from charter_kit.i18n import _, ngettext
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest candidate, or an empty string."""
     match = closest(word, candidates)
-    return f" Did you mean '{match}'?" if match else ""
+    return " " + _("Did you mean '{name}'?").format(name=match) if match else ""
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -44,8 +46,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}, line {self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        where = self.file if self.line is None else _("{file}, line {line}").format(file=self.file, line=self.line)
+        if self.key:
+            return _("{where}: {key}: {message}").format(where=where, key=self.key, message=self.message)
+        return _("{where}: {message}").format(where=where, message=self.message)
 
 
 class CharterError(click.ClickException):
@@ -55,7 +59,7 @@ class CharterError(click.ClickException):
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.hint = hint
-        super().__init__(f"{message}\nHint: {hint}" if hint else message)
+        super().__init__(_("{message}\nHint: {hint}").format(message=message, hint=hint) if hint else message)
 
 
 class ProblemsError(CharterError):
@@ -69,8 +73,12 @@ class ProblemsError(CharterError):
             text = str(self.problems[0])
         else:
             lines = "\n".join(f"  - {p}" for p in self.problems)
-            text = f"{len(self.problems)} problems in the {self.what}:\n{lines}"
+            text = f"{self.heading(len(self.problems))}\n{lines}"
         super().__init__(text, hint=hint)
+
+    def heading(self, count: int) -> str:
+        """The line above the list of problems, in the user's language."""
+        return ngettext("{count} problem in the file:", "{count} problems in the file:", count).format(count=count)
 
 
 class ProfileError(ProblemsError):
@@ -78,11 +86,18 @@ class ProfileError(ProblemsError):
 
     what = "profile"
 
+    def heading(self, count: int) -> str:
+        return ngettext("{count} problem in the profile:", "{count} problems in the profile:", count).format(count=count)
+
 
 class ModuleError(ProblemsError):
     """A module of the library (shipped or local) is malformed."""
 
     what = "module library"
+
+    def heading(self, count: int) -> str:
+        return ngettext("{count} problem in the module library:", "{count} problems in the module library:",
+                        count).format(count=count)
 
 
 class RenderError(CharterError):
@@ -117,3 +132,7 @@ class AdoptionRecordError(ProblemsError):
     """An adoption record file (adoption/*.yml) cannot be read."""
 
     what = "adoption record"
+
+    def heading(self, count: int) -> str:
+        return ngettext("{count} problem in the adoption record:", "{count} problems in the adoption record:",
+                        count).format(count=count)
