@@ -1,0 +1,109 @@
+"""The whole flow on the listed example, with the real CLI, the real server, Chromium and SMTP.
+
+Import a CSV of employees, open the campaign of the current release, acknowledge through personal
+links on a phone, send reminders to the rest, release a substantive version and see who must
+acknowledge again, release an editorial one and see acknowledgements carried forward, produce a
+proof certificate and verify the chain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from ack_support import free_port, launch_chromium, serve, write_csv
+from charter_kit.cli import cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def charter(*args) -> str:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=True)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def acknowledge_in_chromium(browser, link: str, *, expect_changes_from: str | None = None) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(link)
+    if expect_changes_from:
+        assert f"Ce qui a changé depuis la version que vous avez acceptée ({expect_changes_from})" in page.content()
+    page.get_by_role("button", name=re.compile("J'accuse réception")).tap()
+    page.wait_for_url("**?fait=1")
+    assert "C'est enregistré" in page.locator("#recu").inner_text()
+    page.close()
+
+
+def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_server):
+    from playwright.sync_api import sync_playwright
+
+    p = horizon / "charter.yml"
+    port = free_port()
+    (horizon / "acks").mkdir()
+    (horizon / "acks" / "config.yml").write_text(
+        f"public_url: http://127.0.0.1:{port}\n"
+        f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, sender: 'RH Groupe Horizon <rh@groupe-horizon.example>'}}\n",
+        encoding="utf-8")
+
+    # 1. Employees, and the campaign of the current release (2.0.0).
+    assert "5 salariés lus" in charter("ack", "-p", p, "import", write_csv(tmp_path / "salaries.csv"))
+    assert "campagne 2.0.0 (modification substantielle) ouverte : 5 salarié(s)" in charter("ack", "-p", p, "campaign", "2.0.0")
+    charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "liens.csv")
+    links = {row[0]: row[5] for row in csv.reader(
+        io.StringIO((tmp_path / "liens.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
+
+    server = serve(horizon, f"sqlite:///{horizon / 'acks' / 'registry.db'}", port=port, log=tmp_path / "server.log")
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            # 2. Three employees acknowledge through their links, on a phone.
+            for matricule in ("H001", "H002", "H003"):
+                acknowledge_in_chromium(browser, links[matricule])
+            # 3. Reminders to the rest (H005 has no address: the command says so).
+            out = charter("ack", "-p", p, "send", "2.0.0", "--reminder")
+            assert "1 courriel(s) envoyé(s)" in out and "1 salarié(s) en attente sans courriel" in out
+            (mail,) = smtp_server.received
+            assert mail["X-RcptTo"] == "david.roux@horizon.example" and mail["Subject"].startswith("Rappel")
+
+            # 4. A substantive release: those who acknowledged 2.0.0 must acknowledge again.
+            profile = p.read_text(encoding="utf-8")
+            p.write_text(profile.replace("ne vous dispense pas de respecter cette charte.",
+                                         "ne vous dispense pas de respecter cette charte ni la loi."), encoding="utf-8")
+            out = charter("release", "2.1.0", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
+            assert "kind substantive" in out
+            out = charter("ack", "-p", p, "campaign", "2.1.0")
+            assert "3 salarié(s) doivent accuser réception à nouveau" in out
+            status = charter("ack", "-p", p, "status", "2.1.0")
+            for m in ("H001", "H002", "H003"):
+                assert re.search(rf"{m} .*à renouveler : a accepté 2\.0\.0, version substantielle depuis : 2\.1\.0", status)
+            charter("ack", "-p", p, "links", "2.1.0", "--csv", tmp_path / "liens-2.1.0.csv")
+            new_links = {row[0]: row[5] for row in csv.reader(
+                io.StringIO((tmp_path / "liens-2.1.0.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
+            acknowledge_in_chromium(browser, new_links["H001"], expect_changes_from="2.0.0")
+            browser.close()
+    finally:
+        server.stop()
+
+    # 5. An editorial release: H001's acknowledgement of 2.1.0 is carried forward, and says so.
+    profile = p.read_text(encoding="utf-8")
+    p.write_text(profile.replace("c'est son contenu qui compte", "c\u2019est son contenu qui compte"), encoding="utf-8")
+    out = charter("release", "2.1.1", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
+    assert "kind editorial" in out
+    out = charter("ack", "-p", p, "campaign", "2.1.1")
+    assert "1 accusé(s) reporté(s) depuis une version précédente" in out
+    status = charter("ack", "-p", p, "status", "2.1.1", "--no-pending")
+    assert "5 concernés : 0 accusés, 1 reportés" in status
+
+    # 6. Proof and verification.
+    charter("ack", "-p", p, "proof", "H001", "2.1.1", "-o", tmp_path / "preuve.pdf")
+    text = " ".join(" ".join(pg.extract_text().split()) for pg in pypdf.PdfReader(tmp_path / "preuve.pdf").pages)
+    assert "Ana Durand" in text and "2.1.1" in text and "report d'un accusé antérieur" in text
+    assert "accusé de réception de la version 2.1.0" in text
+    out = charter("ack", "-p", p, "verify")
+    assert "registre intègre" in out and "5 accusé(s) de réception conformes au journal" in out
