@@ -65,3 +65,33 @@ def scan(text: str) -> Iterator[tuple[int, str, Heading | None, bool]]:
 def key_problem(key: str) -> str | None:
     """Why a clause id is not valid, or None."""
     return None if ID_RE.match(key) else f"clause id '{key}' must use lowercase letters, digits and hyphens"
+
+
+def rendered_problems(text: str, declared: dict[str, tuple[str | None, tuple[str, ...]]]) -> list[str]:
+    """What is wrong with the clause headings of a module's *rendered* text, where a loop may have
+    repeated a heading or an ``{% if false %}`` around a fence may have hidden one from the source
+    check: each id once, well formed, declared by the source (``declared``: id -> (nature, audience))
+    with the same nature and audience, and no '## ' heading without an id."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, line, heading, is_heading in scan(text):
+        if not is_heading:
+            continue
+        where = f"rendered line {n} ('{line.strip()[:60]}')"
+        if heading is None or not heading.title:
+            problems.append(f"{where}: a '## ' heading without a title and a clause id appears once the "
+                            "template is rendered")
+            continue
+        key = heading.key
+        if key_problem(key) or heading.problems:
+            problems.append(f"{where}: {key_problem(key) or heading.problems[0]}")
+        elif key in seen:
+            problems.append(f"{where}: clause id '{key}' appears twice once the template is rendered "
+                            "(a heading inside a loop?)")
+        elif key not in declared:
+            problems.append(f"{where}: clause id '{key}' is not a heading of the module's source "
+                            "(a template may not make up a clause)")
+        elif (heading.nature, heading.audience) != declared[key]:
+            problems.append(f"{where}: clause '{key}' is not declared with this nature and audience in the source")
+        seen.add(key)
+    return problems

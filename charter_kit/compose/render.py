@@ -18,7 +18,7 @@ from charter_kit.templating import RefLink, get_environment, module_template, re
 from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
 from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import Problem, ProfileError, RenderError
-from charter_kit.compose.clauses import Heading, scan
+from charter_kit.compose.clauses import Heading, rendered_problems, scan
 from charter_kit.compose.contacts import chain, contact_key, served_roles
 from charter_kit.compose.jurisdictions import french_law
 from charter_kit.locales import fr
@@ -212,6 +212,9 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
             "modules": list(selection.ids), "ref": _make_ref(possible),
         }
         text = _render_module(env, sel.module, lang, context)
+        declared = {c.key: (c.nature, c.audience) for c in sel.module.clauses}
+        for problem in rendered_problems(text, declared)[:1]:  # ids are checked in the text that is kept
+            raise RenderError(f"{sel.module.source_file(lang)}, {problem}")
         drafts.append((sel, *split_clauses(text)))
 
     overrides = {k: v.model_dump(exclude_defaults=True) for k, v in profile.overrides.items()}
