@@ -123,6 +123,11 @@ def check(profile: Path, modules_dir: Path | None) -> None:
     project = load_project(profile)
     notices(project.notices)
     click.echo(check_report(project))
+    from charter_kit.compose.schema import SCHEMA_FILE, stale_schema
+
+    if stale_schema(project.root, project.library):
+        notices([f"{SCHEMA_FILE} is out of date (the modules changed): run "
+                 f"'charter schema -o {SCHEMA_FILE}' so the editor completes the profile again"])
 
 
 @cli.command("render")
@@ -151,11 +156,24 @@ def render_cmd(profile: Path, fmt: str, output: Path | None, line_numbers: bool)
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of charter.yml (for editors)."""
-    from charter_kit.compose.profile import json_schema
+@profile_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+def schema(profile: Path, output: Path | None) -> None:
+    """Print the JSON Schema of charter.yml for editors, with the modules of the library in use."""
+    from charter_kit.compose.library import load_library
+    from charter_kit.compose.pipeline import load_library_for
+    from charter_kit.compose.profile import load_profile
+    from charter_kit.compose.schema import schema_text
+    from charter_kit.fsutil import atomic_write
 
-    click.echo(json_schema(), nl=False)
+    library = load_library_for(load_profile(profile)) if profile.exists() else load_library()
+    text = schema_text(library)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    outside_store(profile, output, "-o")
+    atomic_write(output, text)
+    click.echo(f"wrote {output}", err=True)
 
 
 # -- release, releases, verify, publish ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from charter_kit.errors import CharterError
 from charter_kit.fsutil import atomic_write
 from charter_kit.locales import fr
 from charter_kit.compose.module import Library
-from charter_kit.compose.profile import json_schema
+from charter_kit.compose.schema import SCHEMA_FILE, schema_text
 
 #: The selection a new project starts from: what most companies need.
 DEFAULT_MODULES = (
@@ -126,7 +126,7 @@ def init_project(folder: Path, answers: Answers, library: Library) -> list[Path]
                            hint="choose another folder, or edit the existing profile")
     files = {
         profile: profile_text(answers, library),
-        folder / "charter.schema.json": json_schema(),
+        folder / SCHEMA_FILE: schema_text(library),
         folder / "README.md": README,
         folder / ".gitignore": GITIGNORE,
         folder / ".gitattributes": GITATTRIBUTES,

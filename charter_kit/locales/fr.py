@@ -125,3 +125,53 @@ def typography(text: str) -> str:
     from charter_kit.locales.typography import typography as apply
 
     return apply(text)
+
+
+#: What each key of charter.yml is for, as HR reads it (the editor schema and the Référence pages).
+PROFILE_KEYS = {
+    "charter": "Ce qu'est la charte : titre, langue, droit applicable, statut juridique.",
+    "charter.title": "Titre affiché sur le site, sur la couverture du PDF et dans chaque en-tête.",
+    "charter.language": "Langue du texte de la charte. Les modules sont rédigés en français.",
+    "charter.jurisdiction": "Droit applicable : `fr` France, `ch` Suisse, `be` Belgique, `lu` Luxembourg, "
+                            "`qc` Québec. Il choisit les passages propres au pays et les fondements "
+                            "juridiques affichés.",
+    "charter.status": "Statut du document : annexe au règlement intérieur, note de service, ou simple guide "
+                      "(qui ne peut fonder seul une sanction). Voir le Guide juridique.",
+    "charter.effective_date": "Date d'entrée en vigueur du projet. Une version publiée fixe la sienne "
+                              "(`charter release --effective`).",
+    "company": "Qui est l'entreprise.",
+    "company.name": "Nom utilisé dans le texte (« Acme »).",
+    "company.legal_name": "Raison sociale (« Acme SA ») ; par défaut, le nom.",
+    "company.listed": "`true` si les actions de l'entreprise sont négociées sur un marché réglementé.",
+    "company.website": "Site public de l'entreprise (https://…).",
+    "contacts": "Les personnes ou équipes que les salariés peuvent joindre, par rôle (`communication`, "
+                "`juridique`, `rh`, `dpo`…). Chaque module indique les rôles qu'il cite.",
+    "contacts.*": "Un contact.",
+    "contacts.*.name": "Qui c'est (« Direction juridique »).",
+    "contacts.*.email": "Adresse e-mail.",
+    "contacts.*.phone": "Numéro de téléphone, pour l'urgence.",
+    "modules": "Les modules retenus, dans n'importe quel ordre : un identifiant, ou une section avec `id`, "
+               "`options` et `variables`.",
+    "modules[]": "Un module retenu : son identifiant seul, ou une section.",
+    "modules[].id": "Identifiant du module, tel que `charter modules` le liste.",
+    "modules[].options": "Les options du module (voir sa page dans le catalogue).",
+    "modules[].variables": "Les valeurs des variables du module (voir sa page dans le catalogue).",
+    "overrides": "Modifications clause par clause, par identifiant complet (`module.clause`). "
+                 "Les comparaisons de versions les montrent comme telles.",
+    "overrides.*": "La modification d'une clause : un nouveau texte, un nouveau titre, ou son retrait.",
+    "overrides.*.text": "Nouveau texte Markdown de la clause (le titre reste).",
+    "overrides.*.title": "Nouveau titre de la clause.",
+    "overrides.*.remove": "`true` pour retirer la clause de la charte.",
+    "local_modules": "Dossier des modules propres à l'entreprise, relatif au dossier de `charter.yml`. "
+                     "Un module local qui porte l'identifiant d'un module de la bibliothèque le remplace.",
+    "branding": "L'apparence du site et du PDF.",
+    "branding.logo": "Fichier du logo (SVG, PNG ou JPEG), relatif au dossier de `charter.yml`.",
+    "branding.primary_color": "Couleur principale : un nom de couleur Material (`indigo`, `teal`…) "
+                              "ou `#rrggbb`.",
+    "site": "Le site des salariés.",
+    "site.url": "Adresse à laquelle le site est publié.",
+    "pdf": "L'annexe PDF.",
+    "pdf.variant": "`pdf/a-3b` ou `pdf/ua-1` : sans effet, gardé pour les anciens profils ; le PDF est "
+                   "toujours à la fois PDF/A-3a (archivage) et PDF/UA-1 (balisé, accessible).",
+    "pdf.signature_block": "Ajoute une page d'accusé de réception à signer, avec la version et son empreinte.",
+}

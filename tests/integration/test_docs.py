@@ -185,7 +185,7 @@ def test_regenerating_changes_nothing_and_nothing_is_committed():
 def test_french_descriptions_cover_every_profile_key_and_command():
     schema = Profile.model_json_schema()
     keys = {key for _, key, _, _ in docgen.profile_rows(schema)}
-    assert keys - set(docgen.PROFILE_TEXT) == set(), "add the French description to PROFILE_TEXT"
+    assert keys - set(fr.PROFILE_KEYS) == set(), "add the French description to locales/fr.py PROFILE_KEYS"
     paths = {ctx.command_path for ctx, _ in docgen.walk_commands(cli)}
     assert paths - set(docgen.COMMAND_TEXT) == set(), "add the French summary to COMMAND_TEXT"
 
@@ -316,6 +316,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         return
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_search_in_french_and_no_request_elsewhere(server):
     from playwright.sync_api import sync_playwright
 
