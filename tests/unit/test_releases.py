@@ -196,7 +196,7 @@ def test_a_written_release_holds_canonical_json_the_pdf_and_a_sealed_release_yml
     assert rel.digest == charter.digest
     assert (rel.version, rel.date, rel.effective_date) == ("1.0.0", "2026-01-05", "2026-02-01")
     assert rel.modules == {"socle": "1.0.0", "alpha": "1.2.0"}
-    assert rel.approvals == ("Claire Martin, DRH",) and rel.previous_version is None
+    assert [a.text for a in rel.approvals] == ["Claire Martin, DRH"] and rel.previous_version is None
     assert sorted(p.name for p in folder.iterdir()) == sorted([CHARTER_FILE, RELEASE_FILE, rel.pdf_name])
     assert pdf_digests(read_file(rel, rel.pdf_name)) == {rel.digest}
     assert [r.version for r in load_releases(store)] == ["1.0.0", "1.1.0"]
