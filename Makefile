@@ -1,11 +1,11 @@
-# Two commands: `make demo` and `make test`. Both set up what they need on a fresh machine.
+# `make demo` and `make test` set up what they need on a fresh machine; `make test-fast` is the quick loop.
 VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 CHARTER := $(VENV)/bin/charter
 EXAMPLE ?= examples/groupe-horizon
 
-.PHONY: demo test venv system-deps npm-deps docs clean
+.PHONY: demo test test-fast venv system-deps npm-deps docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: venv system-deps
 
 test: venv system-deps npm-deps
 	$(PY) -m pytest -q
+
+# The inner loop: unmarked tests only (no Chromium, LibreOffice, PostgreSQL, nothing over ~2 s).
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow and not browser and not office and not db"
 
 docs: venv
 	$(VENV)/bin/mkdocs build --strict

@@ -155,7 +155,17 @@ class PdfJob:
 def can_fork() -> bool:
     """Whether the PDF may render in a forked child: fork is fast, but only safe without threads
     (a live preview serves pages from threads, so it renders the PDF in its own process)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+        and _native_threads() == 1
+
+
+def _native_threads() -> int:
+    # Threads Python does not know of count too: a PDF engine's own pool (Typst's, once it has
+    # rendered in this process) would be missing in the child, whose render would wait for ever.
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc: only Python's threads can be seen
+        return 1
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

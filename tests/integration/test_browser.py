@@ -22,6 +22,8 @@ from charter_kit.commands.build import build_charter
 from conftest import ARTIFACTS, launch_chromium
 from test_pdf import example_charter
 
+pytestmark = pytest.mark.browser
+
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SHOTS = ARTIFACTS / "site"
 

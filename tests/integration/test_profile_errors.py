@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from conftest import MINI_PROFILE, assert_user_error, run
@@ -136,9 +134,8 @@ def test_alias_bomb_fails_fast(mini):
     for i in range(1, 12):
         bomb.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}" if i > 1 else "*a"] * 10) + "]")
     path = mini("\n".join(bomb) + "\n")
-    start = time.perf_counter()
+    # 10**12 values if expanded: without the guard this never returns; the message proves it fired.
     result = run("check", "-p", path)
-    assert time.perf_counter() - start < 5
     assert_user_error(result, "too many values through YAML aliases")
 
 

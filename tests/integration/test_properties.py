@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from charter_kit.model.charter import Charter
 from conftest import MINI_LIBRARY, run, write_tree
 
+pytestmark = pytest.mark.slow
+
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
 LIST = st.lists(TEXT, max_size=5)
 
