@@ -26,6 +26,11 @@ def _(message: str) -> str:
     return gettext.dgettext(DOMAIN, message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it yet (it is translated where it is shown)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the user's language."""
     return gettext.dngettext(DOMAIN, singular, plural, n)
@@ -34,3 +39,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def language() -> str:
     """The language messages are shown in: "fr" or "en"."""
     return "fr" if _("Usage:") != "Usage:" else "en"
+
+
+def show_date(value) -> str:
+    """A day as a person reads it in a message: 15/01/2027 in French, 2027-01-15 in English."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if language() == "fr" else value.isoformat()

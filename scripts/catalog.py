@@ -48,7 +48,7 @@ CLICK_PLURALS = (
 def code_messages() -> dict[str | tuple[str, str], list[str]]:
     """msgid (or (singular, plural)) -> where it is used, for every marked message of the package."""
     found: dict = {}
-    keywords = {"_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords):
         if message:

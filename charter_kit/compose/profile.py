@@ -12,6 +12,7 @@ import pydantic
 from pydantic import Field, StrictBool, StrictStr
 
 from charter_kit.errors import Problem, ProfileError
+from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, NAME_RE, URL_RE, Jurisdiction,
                                           Region, Status, date_in_range)
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded, validation_problems
@@ -29,25 +30,35 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def _email(value: str) -> str:
     if not EMAIL_RE.match(value.strip()):
-        raise ValueError(f"'{value}' is not an e-mail address (expected nom@exemple.fr)")
+        raise ValueError(_("'{value}' is not an e-mail address (expected nom@exemple.fr)").format(value=value))
     return value.strip()
 
 
 def _url(value: str) -> str:
     if not URL_RE.match(value.strip()):
-        raise ValueError(f"'{value}' is not a web address (expected https://…)")
+        raise ValueError(_("'{value}' is not a web address (expected https://…)").format(value=value))
     return value.strip()
 
 
 def _color(value: str) -> str:
     if value in MATERIAL_COLORS or _HEX.match(value):
         return value
-    raise ValueError(f"'{value}' is not a colour: use #rrggbb or one of {', '.join(MATERIAL_COLORS)}")
+    raise ValueError(_("'{value}' is not a colour: use #rrggbb or one of {colors}").format(
+        value=value, colors=", ".join(MATERIAL_COLORS)))
 
 
 def _in_range(value: dt.date) -> dt.date:
     if not date_in_range(value.isoformat()):
-        raise ValueError(f"expected a date between {DATE_MIN} and {DATE_MAX}")
+        raise ValueError(_("expected a date between {first} and {last}").format(first=show_date(DATE_MIN),
+                                                                                 last=show_date(DATE_MAX)))
+    return value
+
+
+def _day_as_written(value: Any) -> Any:
+    # HR writes 15/01/2027 as often as 2027-01-15: read both.
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}\s*", value):
+        day, month, year = value.strip().split("/")
+        return f"{year}-{int(month):02d}-{int(day):02d}"
     return value
 
 
@@ -73,7 +84,8 @@ class CharterSettings(_Model):
     """Country whose law applies: fr, ch, be, lu or qc."""
     status: Status = "annexe-reglement-interieur"
     """Legal status: annexe-reglement-interieur, note-de-service or guide (no sanctions on its own)."""
-    effective_date: Annotated[dt.date, pydantic.AfterValidator(_in_range)] | None = None
+    effective_date: Annotated[dt.date, pydantic.BeforeValidator(_day_as_written),
+                              pydantic.AfterValidator(_in_range)] | None = None
     """Date from which the draft applies (a release sets its own)."""
     region: Region | None = None
     """Belgium only: language region of the place of work (bruxelles, wallonie, flandre, germanophone); it decides the language that prevails."""
@@ -83,7 +95,7 @@ def _unique_ids(items: list[Any], what: str) -> list[Any]:
     seen = set()
     for item in items:
         if item.id in seen:
-            raise ValueError(f"{what} id '{item.id}' is given twice")
+            raise ValueError(what.format(id=item.id))
         seen.add(item.id)
     return items
 
@@ -113,7 +125,7 @@ class Entity(_Model):
     @pydantic.field_validator("establishments")
     @classmethod
     def _distinct(cls, value: list[Establishment]) -> list[Establishment]:
-        return _unique_ids(value, "establishment")
+        return _unique_ids(value, _("establishment id '{id}' is given twice"))
 
 
 class Company(_Model):
@@ -137,9 +149,9 @@ class Company(_Model):
     @pydantic.model_validator(mode="after")
     def _scopes(self) -> Company:
         if self.entities and self.establishments:
-            raise ValueError("give the establishments under each entity (entities: - establishments: …), not both")
-        _unique_ids(self.entities, "entity")
-        _unique_ids(self.establishments, "establishment")
+            raise ValueError(_("give the establishments under each entity (entities: - establishments: …), not both"))
+        _unique_ids(self.entities, _("entity id '{id}' is given twice"))
+        _unique_ids(self.establishments, _("establishment id '{id}' is given twice"))
         return self
 
 
@@ -180,9 +192,9 @@ class Override(_Model):
     @pydantic.model_validator(mode="after")
     def _one_action(self) -> Override:
         if self.remove and (self.text or self.title):
-            raise ValueError("give either remove: true or a new text/title, not both")
+            raise ValueError(_("give either remove: true or a new text/title, not both"))
         if not self.remove and not (self.text or self.title):
-            raise ValueError("give a new text (text: …), a new title, or remove: true")
+            raise ValueError(_("give a new text (text: …), a new title, or remove: true"))
         return self
 
 
@@ -246,7 +258,8 @@ class Profile(_Model):
     def _roles(cls, value: dict[str, Contact]) -> dict[str, Contact]:
         for role in value:
             if not NAME_RE.match(role):
-                raise ValueError(f"'{role}' is not a valid contact role (lowercase letters, digits, underscores)")
+                raise ValueError(_("'{role}' is not a valid contact role (lowercase letters, digits, underscores)")
+                                 .format(role=role))
         return value
 
     def entries(self) -> list[ModuleEntry]:
@@ -281,10 +294,11 @@ class LoadedProfile:
         try:
             path = self.resolve_path(value)
         except (RuntimeError, OSError):  # Python reports a symbolic link loop as RuntimeError
-            raise ProfileError([self.problem(key, f"'{value}': a symbolic link that loops or cannot be followed")]) from None
+            raise ProfileError([self.problem(key, _("'{value}': a symbolic link that loops or cannot be followed")
+                                             .format(value=value))]) from None
         if not path.is_relative_to(self.root.resolve()):
-            raise ProfileError([self.problem(key, f"'{value}' is outside the charter project's folder")],
-                               hint="keep the file inside the folder of charter.yml")
+            raise ProfileError([self.problem(key, _("'{value}' is outside the charter project's folder").format(value=value))],
+                               hint=_("keep the file inside the folder of charter.yml"))
         return path
 
     def read_logo(self) -> tuple[bytes, str]:
@@ -294,16 +308,19 @@ class LoadedProfile:
         path = self.inside(key, value)
         media = LOGO_TYPES.get(path.suffix.lower())
         if media is None:
-            raise ProfileError([self.problem(key, f"'{value}': the logo must be an SVG, PNG or JPEG file")])
+            raise ProfileError([self.problem(key, _("'{value}': the logo must be an SVG, PNG or JPEG file").format(
+                value=value))])
         try:
             data = read_bounded(path)
         except FileNotFoundError:
-            raise ProfileError([self.problem(key, f"'{value}': file not found")],
-                               hint="the path is relative to the folder of charter.yml") from None
+            raise ProfileError([self.problem(key, _("'{value}': file not found").format(value=value))],
+                               hint=_("the path is relative to the folder of charter.yml")) from None
         except OSError as exc:
-            raise ProfileError([self.problem(key, f"'{value}': cannot read the file ({exc.strerror})")]) from None
+            raise ProfileError([self.problem(key, _("'{value}': cannot read the file ({reason})").format(
+                value=value, reason=exc.strerror))]) from None
         if len(data) > MAX_LOGO_BYTES:
-            raise ProfileError([self.problem(key, f"'{value}' is larger than {MAX_LOGO_BYTES // 1_000_000} MB")])
+            raise ProfileError([self.problem(key, _("'{value}' is larger than {size} MB").format(
+                value=value, size=MAX_LOGO_BYTES // 1_000_000))])
         return data, media
 
     def problem(self, path: tuple, message: str) -> Problem:
@@ -318,12 +335,12 @@ def load_profile(path: Path) -> LoadedProfile:
     display = path.name
     data, lines, problems = load_yaml(path, display)
     if data is None:
-        raise ProfileError([Problem(display, None, None, "the profile is empty")],
-                           hint="run 'charter init' to create a commented charter.yml")
+        raise ProfileError([Problem(display, None, None, _("the profile is empty"))],
+                           hint=_("run 'charter init' to create a commented charter.yml"))
     if not isinstance(data, dict):
         raise ProfileError([Problem(display, lines.line(()) or 1, None,
-                                    f"the profile must be a mapping of keys (charter:, company:, modules:…), "
-                                    f"not a {type(data).__name__}")])
+                                    _("the profile must be a mapping of keys (charter:, company:, modules:…), "
+                                      "not a {kind}").format(kind=type(data).__name__))])
     try:
         profile = Profile.model_validate(data)
     except pydantic.ValidationError as exc:

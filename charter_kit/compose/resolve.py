@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charter_kit.errors import Problem, ProfileError, closest, did_you_mean
+from charter_kit.i18n import _
 from charter_kit.compose.module import Library, Module, ValueSpec
-from charter_kit.compose.contacts import role_problems
+from charter_kit.compose.contacts import FALLBACK, role_problems
 from charter_kit.model.vocabulary import ID_RE, NAME_RE
 from charter_kit.compose.profile import LoadedProfile, ModuleEntry
 
@@ -62,15 +63,15 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
     for i, entry in enumerate(profile.entries()):
         where = ("modules", i) if isinstance(profile.modules[i], str) else ("modules", i, "id")
         if entry.id in chosen:
-            problems.append(loaded.problem(where, f"module '{entry.id}' is listed twice "
-                                                  f"(first as item {chosen[entry.id][0] + 1})"))
+            problems.append(loaded.problem(where, _("module '{id}' is listed twice (first as item {n})").format(
+                id=entry.id, n=chosen[entry.id][0] + 1)))
             continue
         module = library.get(entry.id)
         if module is None:
             hint = closest(entry.id, library.modules)
-            problems.append(loaded.problem(where, f"unknown module '{entry.id}'."
-                                           + (f" Did you mean '{hint}'?" if hint else
-                                              " Run 'charter modules' to list them.")))
+            problems.append(loaded.problem(where, _("unknown module '{id}'.").format(id=entry.id) + " "
+                                           + (_("Did you mean '{name}'?").format(name=hint) if hint else
+                                              _("Run 'charter modules' to list them."))))
             continue
         chosen[entry.id] = (i, entry)
 
@@ -82,7 +83,7 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
         for dep in library.modules[mid].requires if mid in library.modules else ():
             if dep not in chosen and dep not in required_by:
                 required_by[dep] = mid
-                notices.append(f"module '{dep}' added: required by '{mid}'")
+                notices.append(_("module '{id}' added: required by '{by}'").format(id=dep, by=mid))
                 queue.append(dep)
     selected_ids = set(chosen) | set(required_by)
 
@@ -94,10 +95,12 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
             pair = frozenset((mid, other))
             if other in selected_ids and pair not in reported:
                 reported.add(pair)
-                problems.append(loaded.problem(where, f"module '{mid}' conflicts with '{other}': choose one of them"))
+                problems.append(loaded.problem(where, _("module '{id}' conflicts with '{other}': choose one of them")
+                                               .format(id=mid, other=other)))
         if jurisdiction not in module.jurisdictions:
-            problems.append(loaded.problem(where, f"module '{mid}' does not apply to jurisdiction "
-                                                  f"'{jurisdiction}' (it covers {', '.join(module.jurisdictions)})"))
+            problems.append(loaded.problem(where, _("module '{id}' does not apply to jurisdiction '{jurisdiction}' "
+                                                    "(it covers {covered})").format(
+                id=mid, jurisdiction=jurisdiction, covered=", ".join(module.jurisdictions))))
 
     selected: list[Selected] = []
     for mid in selected_ids:
@@ -109,21 +112,21 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
         selected.append(Selected(module, variables, options, required_by.get(mid)))
     selected.sort(key=lambda s: (s.module.order, s.module.id))
 
-    problems += _settings(loaded)
+    problems += _settings(loaded, library)
     problems += _overrides(loaded, library, selected_ids)
     if problems:
         problems += _printed_contacts(loaded, library, selected, notices)
         raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")),
-                           hint="'charter modules show ID' lists a module's variables, options and contacts")
+                           hint=_("'charter modules show ID' lists a module's variables, options and contacts"))
     if profile.company.listed and "entreprises-cotees" in library.modules and "entreprises-cotees" not in selected_ids:
-        notices.append("company.listed is true but the module 'entreprises-cotees' is not selected")
+        notices.append(_("company.listed is true but the module 'entreprises-cotees' is not selected"))
     for sel in selected:
         module = sel.module
         if jurisdiction != "fr" and module.legal_basis and not module.basis_for(jurisdiction):
             # The audit's test for a module not written for this country: it cites none of its law.
-            notices.append(f"module '{module.id}' cites no law of jurisdiction '{jurisdiction}' (its legal_basis has "
-                           f"none): its text is general; have it reviewed under this jurisdiction's law "
-                           f"before relying on it")
+            notices.append(_("module '{id}' cites no law of jurisdiction '{jurisdiction}' (its legal_basis has "
+                             "none): its text is general; have it reviewed under this jurisdiction's law "
+                             "before relying on it").format(id=module.id, jurisdiction=jurisdiction))
     return Selection(loaded, library, selected, notices)
 
 
@@ -137,9 +140,14 @@ def _values(loaded: LoadedProfile, module: Module, specs: dict[str, ValueSpec], 
     for name, value in given.items():
         spec = specs.get(name)
         if spec is None:
-            known = ", ".join(specs) or "none"
-            problems.append(loaded.problem(where + (name,), f"module '{module.id}' has no {kind} '{name}'."
-                                           + (did_you_mean(name, specs) or f" Its {kind}s: {known}.")))
+            known = ", ".join(specs) or _("none")
+            if kind == "variable":
+                text = _("module '{id}' has no variable '{name}'.").format(id=module.id, name=name)
+                listed = _("Its variables: {known}.").format(known=known)
+            else:
+                text = _("module '{id}' has no option '{name}'.").format(id=module.id, name=name)
+                listed = _("Its options: {known}.").format(known=known)
+            problems.append(loaded.problem(where + (name,), text + (did_you_mean(name, specs) or " " + listed)))
             continue
         try:
             values[name] = spec.check(value)
@@ -150,25 +158,36 @@ def _values(loaded: LoadedProfile, module: Module, specs: dict[str, ValueSpec], 
             continue
         if spec.required:
             label = spec.label.get("fr", name)
-            problems.append(loaded.problem(where, f"module '{module.id}' needs the {kind} '{name}' ({label})"))
+            text = (_("module '{id}' needs the variable '{name}' ({label})") if kind == "variable"
+                    else _("module '{id}' needs the option '{name}' ({label})"))
+            problems.append(loaded.problem(where, text.format(id=module.id, name=name, label=label)))
         else:
             values[name] = spec.default
     return values
 
 
-def _settings(loaded: LoadedProfile) -> list[Problem]:
+def _settings(loaded: LoadedProfile, library: Library) -> list[Problem]:
     """Settings whose meaning depends on others: a Belgian region, the roles contacts declare."""
     profile = loaded.profile
     problems = []
     if profile.charter.region is not None and profile.charter.jurisdiction != "be":
-        problems.append(loaded.problem(("charter", "region"), f"a region only applies to Belgium (jurisdiction: be); "
-                                                              f"this charter's jurisdiction is "
-                                                              f"'{profile.charter.jurisdiction}': remove region"))
+        problems.append(loaded.problem(("charter", "region"), _(
+            "a region only applies to Belgium (jurisdiction: be); this charter's jurisdiction is '{jurisdiction}': "
+            "remove region").format(jurisdiction=profile.charter.jurisdiction)))
+    known = set(FALLBACK) | set(FALLBACK.values()) | {r for m in library.modules.values() for r in m.contacts}
     for key, contact in profile.contacts.items():
+        near = closest(key, known) if key not in known else None
+        if near:
+            # A role no module prints but close to one that does: a typo the fallback chain would hide.
+            problems.append(loaded.problem(("contacts", key), _("unknown contact role '{role}'.").format(role=key)
+                                           + did_you_mean(key, known)))
         for i, role in enumerate(contact.roles):
             if not NAME_RE.match(role):
-                problems.append(loaded.problem(("contacts", key, "roles", i), f"'{role}' is not a valid contact role "
-                                                                              "(lowercase letters, digits, underscores)"))
+                problems.append(loaded.problem(("contacts", key, "roles", i), _(
+                    "'{role}' is not a valid contact role (lowercase letters, digits, underscores)").format(role=role)))
+            elif role not in known and closest(role, known):
+                problems.append(loaded.problem(("contacts", key, "roles", i), _(
+                    "unknown contact role '{role}'.").format(role=role) + did_you_mean(role, known)))
     problems += [loaded.problem(where, message) for where, message in role_problems(profile.contacts)]
     return problems
 
@@ -201,16 +220,17 @@ def _overrides(loaded: LoadedProfile, library: Library, selected_ids: set[str]) 
         where = ("overrides", clause_id)
         mid, _, key = clause_id.partition(".")
         if not key or not ID_RE.match(mid) or not ID_RE.match(key):
-            problems.append(loaded.problem(where, "an override is keyed by a full clause id, module.clause "
-                                                  "(e.g. transparence.declarer-lien)"))
+            problems.append(loaded.problem(where, _("an override is keyed by a full clause id, module.clause "
+                                                    "(e.g. transparence.declarer-lien)")))
             continue
         module = library.get(mid)
         if module is None or mid not in selected_ids:
-            state = "unknown module" if module is None else "module not selected"
-            problems.append(loaded.problem(where, f"{state} '{mid}'." + did_you_mean(mid, selected_ids)))
+            state = _("unknown module '{id}'.") if module is None else _("module not selected '{id}'.")
+            problems.append(loaded.problem(where, state.format(id=mid) + did_you_mean(mid, selected_ids)))
             continue
         keys = [c.key for c in module.clauses]
         if key not in keys:
-            problems.append(loaded.problem(where, f"module '{mid}' has no clause '{key}'."
-                                           + (did_you_mean(key, keys) or f" Its clauses: {', '.join(keys)}.")))
+            problems.append(loaded.problem(where, _("module '{id}' has no clause '{key}'.").format(id=mid, key=key)
+                                           + (did_you_mean(key, keys) or " " + _("Its clauses: {keys}.").format(
+                                               keys=", ".join(keys)))))
     return problems
