@@ -160,6 +160,7 @@ INJECTIONS = ["'; DROP TABLE employees; --", "\" OR \"1\"=\"1", "1' OR '1'='1' -
               "x'); DELETE FROM events; --", "%' UNION SELECT password_hash FROM admins --"]
 
 
+@pytest.mark.slow
 def test_sql_injection_in_every_field(registry, config, tmp_path):
     lines = ["Matricule;Nom;Courriel;Société;Établissement;Population"]
     lines += [f'"M{n}{v.replace(chr(34), chr(34) * 2)}";"{v.replace(chr(34), chr(34) * 2)}";m{n}@x.example;'

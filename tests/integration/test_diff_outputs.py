@@ -462,6 +462,7 @@ def _numbered(articles: list[Article]) -> list[Article]:
             for n, a in enumerate(articles, 1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", [LISTED_EXAMPLE, SMALL_EXAMPLE], ids=lambda p: p.name)
 def test_bundled_examples_round_trip_through_word(example):
     a = load_project(example / "charter.yml").charter

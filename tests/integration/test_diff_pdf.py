@@ -84,6 +84,7 @@ def test_deletions_are_struck_and_insertions_underlined_in_grey_too(redline):
     assert content.count(b" re") + content.count(b" l") > 10
 
 
+@pytest.mark.slow
 def test_summary_rows_never_split_across_pages(d):  # noqa: F811
     """A table far longer than a page: every row's cells sit on one page."""
     rows = [{"number": f"{i}.1", "title": f"Titre {i}", "nature": "modifiée (fond)",

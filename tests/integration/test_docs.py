@@ -70,6 +70,7 @@ def esc(value: str) -> str:
     return html.escape(value, quote=False)
 
 
+@pytest.mark.slow
 def test_strict_build_passes_without_warning(build):
     result, out = build
     assert result.returncode == 0, result.stdout + result.stderr
@@ -95,6 +96,7 @@ def schema_names(node: dict, defs: dict) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_every_profile_key_is_in_the_profile_reference(site):
     schema = Profile.model_json_schema()
     names = schema_names(schema, schema["$defs"])
@@ -122,6 +124,7 @@ def section(text: str, anchor: str) -> str:
     return text[start:end if end > 0 else len(text)]
 
 
+@pytest.mark.slow
 def test_every_command_and_option_is_in_the_cli_reference(site):
     text = page_text(site, "reference/cli/index.html")
     found = list(commands(cli))
@@ -138,6 +141,7 @@ def test_every_command_and_option_is_in_the_cli_reference(site):
 
 
 # -- module catalogue ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_module_is_in_the_catalogue(site):
     library = load_library()
     index = page_text(site, "reference/modules/index.html")
@@ -162,6 +166,7 @@ def test_every_module_is_in_the_catalogue(site):
                 assert f"<strong>{fr.JURISDICTION[key]}</strong>" in text
 
 
+@pytest.mark.slow
 def test_catalogue_navigation_lists_every_module(site):
     library = load_library()
     nav = page_text(site, "reference/modules/index.html")
@@ -285,6 +290,7 @@ def test_hook_reports_a_library_that_does_not_load(monkeypatch, tmp_path):
 
 
 # -- the site in a real browser ------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_page_is_french_and_self_contained(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 20

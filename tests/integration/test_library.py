@@ -93,6 +93,7 @@ def _option_settings(mid: str, value: bool) -> str:
     return f"    options: {{{inner}}}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jurisdiction", ["fr", "ch", "be", "lu", "qc"])
 @pytest.mark.parametrize("options_on", [False, True])
 def test_all_modules_render_everywhere(project, jurisdiction, options_on):

@@ -177,6 +177,7 @@ def sample() -> tuple[Charter, bytes]:
 
 
 # -- content ----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def held(charter: Charter, guide: bool = False) -> list[tuple[Article, list[Clause]]]:
     """The articles and clauses one PDF holds: everything, or, for a charter split in two documents
     (issue 12), the rules in the annex and the other clauses in the guide."""
@@ -214,6 +215,7 @@ def link_free(text: str) -> str:
     return re.sub(r"\[([^\]]*)\]\(clause:[^)]*\)", r"\1", text)
 
 
+@pytest.mark.slow
 def test_articles_legal_basis_and_contacts_are_printed(example):
     charter, data = example
     text = every_text(charter, data)
@@ -225,6 +227,7 @@ def test_articles_legal_basis_and_contacts_are_printed(example):
         assert contact["email"] in text
 
 
+@pytest.mark.slow
 def test_page_count_and_outline_follow_the_articles(example):
     charter, data = example
     reader = read(data)
@@ -243,6 +246,7 @@ def test_page_count_and_outline_follow_the_articles(example):
         assert titles[-1] == "Accusé de réception" and entries[-1][1] == len(reader.pages)
 
 
+@pytest.mark.slow
 def test_table_of_contents_gives_the_real_page_numbers(example):
     charter, data = example
     reader = read(data)
@@ -382,6 +386,7 @@ def test_markup_from_the_profile_is_printed_as_text(sample):
 
 
 # -- pages as images (checked by eye, kept as artifacts) ------------------------------------------------
+@pytest.mark.slow
 def test_pages_render_to_images(example):
     charter, data = example
     assert shutil.which("pdftoppm"), "pdftoppm is missing: apt-get install -y poppler-utils"

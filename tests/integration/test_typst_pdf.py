@@ -107,6 +107,7 @@ def test_the_digest_on_the_cover_is_the_attached_charters(sample):
     assert f"Empreinte : {charter.digest}" in cover
 
 
+@pytest.mark.slow
 def test_every_clause_is_a_named_destination():
     """Each clause is a named destination of the PDF that holds it (annex, or guide for a split charter)."""
     from charter_kit.outputs.pdf import render_guide
@@ -176,6 +177,7 @@ def test_a_logo_that_links_outside_is_refused_with_a_hint():
 
 
 # -- pages as images (checked by eye, kept as artifacts) -----------------------------------------------
+@pytest.mark.slow
 def test_cover_contents_and_an_article_page_as_images():
     charter = example_charter()
     data = render_pdf(charter)

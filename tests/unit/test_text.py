@@ -32,6 +32,7 @@ def test_escaped_values_render_as_the_same_text(value):
     assert out_alone.startswith("<p>"), (value, out_alone)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
 def test_any_value_stays_one_paragraph_without_markup(value):

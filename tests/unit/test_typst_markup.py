@@ -197,6 +197,7 @@ def test_characters_no_font_shows_are_replaced_not_fatal():
 _PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x17F, exclude_categories=("Cc", "Cs", "Cn", "Mn", "Zs"))
 
 
+@pytest.mark.slow
 @given(st.lists(st.text(_PRINTABLE, min_size=1, max_size=40).filter(str.strip), min_size=1, max_size=6))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_arbitrary_text_round_trips_through_the_pdf(values):
