@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 from pathlib import Path
 
 import click
 
 from charter_kit.errors import CharterError, OutputError
-from charter_kit.i18n import _
+from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import DATE_MAX, DATE_MIN, date_in_range
 
 PROFILE_HELP = "The profile (charter.yml), or its folder. Default: ./charter.yml."
@@ -82,14 +84,15 @@ class Group(click.Group):
             # The disk, permissions or a missing file: the user's environment, not a bug.
             if ctx.meta.get("debug"):
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise OutputError(f"{where}{exc.strerror or exc}",
-                              hint="nothing was replaced: earlier outputs and releases are as they were") from None
+            reason = exc.strerror or str(exc)
+            message = _("{file}: {reason}").format(file=exc.filename, reason=reason) if exc.filename else reason
+            raise OutputError(message, hint=_("nothing was replaced: earlier outputs and releases are as they were")) \
+                from None
         except Exception as exc:
             if ctx.meta.get("debug"):
                 raise
-            raise CharterError(f"internal error: {type(exc).__name__}: {exc}",
-                               hint="run again with --debug to see the traceback, and report it") from None
+            raise CharterError(_("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc),
+                               hint=_("run again with --debug to see the traceback, and report it")) from None
 
 
 class _Text(click.ParamType):
@@ -104,10 +107,11 @@ class _Text(click.ParamType):
         if not isinstance(value, str):
             return value
         if re.search(r"[\ud800-\udfff]", value):  # how Python keeps the bytes of invalid UTF-8
-            self.fail("not valid UTF-8 text (check the terminal's encoding)", param, ctx)
+            self.fail(_("not valid UTF-8 text (check the terminal's encoding)"), param, ctx)
         bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value)
         if bad:
-            self.fail(f"a control character (U+{ord(bad.group()):04X}) cannot be printed: remove it", param, ctx)
+            self.fail(_("a control character ({code}) cannot be printed: remove it").format(
+                code=f"U+{ord(bad.group()):04X}"), param, ctx)
         return unicodedata.normalize("NFC", value)
 
 
@@ -124,7 +128,11 @@ def outside_store(profile: Path, path: Path | None, option: str) -> None:
 
 def _profile_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     # `-p ma-charte` means the profile of that charter project.
-    return value / "charter.yml" if value.is_dir() else value
+    if value.is_dir():
+        if (value / "charter.yml").is_file() or value.name != "charter.yml":
+            return value / "charter.yml"
+        raise click.BadParameter(_("{path} is a directory, not a profile").format(path=value), ctx, param)
+    return value
 
 
 def profile_option(f):
@@ -136,7 +144,7 @@ def profile_option(f):
 def notices(items) -> None:
     """Print notices on stderr, so stdout stays the command's output."""
     for item in items:
-        click.echo(f"Note: {item}", err=True)
+        click.echo(_("Note: {notice}").format(notice=item), err=True)
 
 
 class _Date(click.ParamType):
@@ -157,9 +165,10 @@ class _Date(click.ParamType):
             except ValueError:
                 continue
         else:
-            self.fail(f"'{text}' is not a date: write it 2027-01-15 or 15/01/2027", param, ctx)
+            self.fail(_("'{text}' is not a date: write it 15/01/2027 or 2027-01-15").format(text=text), param, ctx)
         if not date_in_range(day.date().isoformat()):
-            self.fail(f"'{text}' is outside the dates a charter may carry ({DATE_MIN} to {DATE_MAX})", param, ctx)
+            self.fail(_("'{text}' is outside the dates a charter may carry ({first} to {last})").format(
+                text=text, first=show_date(DATE_MIN), last=show_date(DATE_MAX)), param, ctx)
         return day
 
 
@@ -177,3 +186,102 @@ def on_date(value):
     import datetime
 
     return value.date() if value is not None else datetime.date.today()
+
+
+# -- progress, quiet and JSON output ----------------------------------------------------------------
+def no_color() -> bool:
+    """NO_COLOR is set (https://no-color.org): no ANSI code at all in what we print."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+class Progress:
+    """Step names, and a bar where the work is countable, on stderr while a command works.
+
+    Shown only on a terminal (a pipe, a log file or --quiet gets nothing) and written with carriage
+    returns and spaces only, never ANSI codes, so NO_COLOR and dumb terminals read it as well.
+    Commands take its ``step`` and ``count`` methods as plain callbacks; they never import this layer.
+    """
+
+    def __init__(self, quiet: bool = False, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.shown = not quiet and bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+        self._width = 0
+        self._name = ""
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.clear()
+
+    def step(self, name: str) -> None:
+        """Show that the command now does ``name`` (already in the user's language)."""
+        self._name = name
+        self._show(f"{name}…")
+
+    def count(self, done: int, total: int, name: str | None = None) -> None:
+        """Show ``done`` of ``total`` units of the current step as a bar."""
+        if total <= 0:
+            return
+        width = 24
+        filled = min(width, width * done // total)
+        bar = "#" * filled + "-" * (width - filled)
+        self._show(f"{name or self._name} [{bar}] {done}/{total}")
+
+    def clear(self) -> None:
+        """Erase the progress line, so the command's own lines start clean."""
+        if self.shown and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+    def _show(self, text: str) -> None:
+        if not self.shown:
+            return
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            columns = 80
+        text = text[: max(columns - 1, 10)]
+        self.stream.write("\r" + text + " " * max(self._width - len(text), 0))
+        self.stream.flush()
+        self._width = len(text)
+
+
+def quiet_option(f):
+    """--quiet / -q: print only what is wrong; the exit status says the rest."""
+    return click.option("-q", "--quiet", is_flag=True, help="Print only problems; no progress, no report.")(f)
+
+
+def json_option(f):
+    """--json: one JSON document on stdout, with stable keys and codes (for CI annotations)."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON document (stable keys, codes rather than labels) for scripts and CI.")(f)
+
+
+def problem_json(problem, severity: str = "error") -> dict:
+    """A problem as CI annotations read it: file, line, key, message."""
+    return {"severity": severity, "file": problem.file, "line": problem.line, "key": problem.key,
+            "message": problem.message}
+
+
+def error_json(exc: CharterError) -> list[dict]:
+    """An error's problems for --json: each located problem, or the message alone."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [problem_json(p) for p in problems]
+    return [{"severity": "error", "file": None, "line": None, "key": None, "message": getattr(exc, "text", exc.message)}]
+
+
+def error_code(exc: CharterError) -> str:
+    """A stable code for an error's class: ProfileError -> "profile", ModuleError -> "module"."""
+    name = type(exc).__name__
+    return name[: -len("Error")].lower() if name.endswith("Error") and name != "CharterError" else "error"
+
+
+def print_json(data) -> None:
+    """Print ``data`` as one JSON document (UTF-8, keys sorted, same data same bytes)."""
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))

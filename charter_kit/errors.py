@@ -59,6 +59,8 @@ class CharterError(click.ClickException):
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.hint = hint
+        self.text = message
+        """The message without its hint (for --json)."""
         super().__init__(_("{message}\nHint: {hint}").format(message=message, hint=hint) if hint else message)
 
 

@@ -218,7 +218,7 @@ def _overrides(loaded: LoadedProfile, library: Library, selected_ids: set[str]) 
     problems = []
     for clause_id in loaded.profile.overrides:
         where = ("overrides", clause_id)
-        mid, _, key = clause_id.partition(".")
+        mid, _sep, key = clause_id.partition(".")
         if not key or not ID_RE.match(mid) or not ID_RE.match(key):
             problems.append(loaded.problem(where, _("an override is keyed by a full clause id, module.clause "
                                                     "(e.g. transparence.declarer-lien)")))

@@ -434,6 +434,9 @@ _BOUNDS = {
 
 
 def _show(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        # As the YAML was written: an empty value, true, false (not Python's None, True, False).
+        return _("nothing") if value is None else str(value).lower()
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -24,7 +24,7 @@ CASES = {
         ["modules/maison/module.yml, line 7: requirs: unknown key. Did you mean 'requires'?"]),
     "mistyped metadata": (
         GOOD_META.replace("order: 90", "order: quatre-vingt-dix"), GOOD_TEXT,
-        ["module.yml, line 5: order: Input should be a valid integer"]),
+        ["module.yml, line 5: order: expected a whole number"]),
     "invalid semver": (
         GOOD_META.replace("1.0.0", "1.0"), GOOD_TEXT,
         ["module.yml, line 2: version: '1.0' is not a semantic version"]),

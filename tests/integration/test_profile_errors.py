@@ -37,7 +37,7 @@ CASES = {
     "module entry without id": (
         BASE + "  - variables: {x: 1}\n", ["line 8: modules[1].id: is required but missing"]),
     "modules null": (
-        BASE.split("modules:")[0] + "modules:\n", ["modules: Input should be a valid list"]),
+        BASE.split("modules:")[0] + "modules:\n", ["modules: expected a list, one '- item' per line (got nothing)"]),
     "missing required variable": (
         replace("    variables: {reseau: LinkedIn}\n", ""),
         ["line 6: modules[0].variables: module 'alpha' needs the variable 'reseau' (Réseau principal)"]),
@@ -50,7 +50,7 @@ CASES = {
         ["line 3: contacts: missing contact 'juridique' (cited by alpha)", "'rh' would stand in for it"]),
     "listed as text": (
         replace("legal_name: Acme SAS}", "legal_name: Acme SAS, listed: \"oui\"}"),
-        ["line 2: company.listed: Input should be a valid boolean (got 'oui')"]),
+        ["line 2: company.listed: expected true or false (got 'oui')"]),
     "e-mail without @": (
         replace("email: juridique@acme.example", "email: juridique.acme.example"),
         ["line 4: contacts.juridique.email: 'juridique.acme.example' is not an e-mail address"]),
