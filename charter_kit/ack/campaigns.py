@@ -196,8 +196,8 @@ def acknowledge(registry: Registry, employee_id: int, campaign_id: int, method: 
         registry.lock_chain(session)
         emp = session.get(Employee, employee_id)
         campaign = session.get(Campaign, campaign_id)
-        if emp is None or campaign is None or not session.scalar(
-                select(func.count()).select_from(Employee).where(Employee.id == employee_id, concerned(campaign))):
+        pops = populations_of(campaign) if campaign is not None else ()
+        if emp is None or campaign is None or not emp.active or (pops and emp.population not in pops):
             raise NotConcerned("ce salarié n'est pas concerné par cette campagne")
         versions = records(session)
         target = find(versions, campaign.version)

@@ -190,32 +190,39 @@ class _Web(AdminPages):
         return release_view(self.config.root, versions[-1].version) if versions else None
 
     # -- the employee page (personal link) ---------------------------------------------------------
-    def _holder(self, token: str):
+    def _lookup(self, key: str, token: str, with_state: bool):
+        """One read: is the address blocked, whose token is it, and (for the page) where they stand."""
         with self.registry.read() as session:
-            return resolve(session, token, self.registry.now())
+            if self.guard.blocked(key, session):
+                return "blocked", None
+            holder = resolve(session, token, self.registry.now())
+            if holder is None or not with_state:
+                return holder, None
+            return holder, camp.employee_state(session, holder.employee_id, holder.campaign_id)
 
-    async def _valid_token(self, request: Request, token: str):
-        """The token's holder, or a response (429 when blocked, the invalid-link page otherwise)."""
+    async def _valid_token(self, request: Request, token: str, *, with_state: bool = False):
+        """(holder, state, None), or (None, None, a response): 429 when blocked, else the invalid-link page."""
         key = f"token:{self.guard.client_ip(request)}"
-        if await self.db(self.guard.blocked, key):
-            return None, self.too_many(request)
-        holder = await self.db(self._holder, token)
+        holder, state = await self.db(self._lookup, key, token, with_state)
+        if holder == "blocked":
+            return None, None, self.too_many(request)
         if holder is None:
             await self.db(self.guard.failed, key)
-            return None, self.invalid_link(request)
-        return holder, None
+            return None, None, self.invalid_link(request)
+        return holder, state, None
 
     async def employee_page(self, request: Request) -> Response:
         token = request.path_params["token"]
-        holder, refusal = await self._valid_token(request, token)
+        holder, state, refusal = await self._valid_token(request, token, with_state=True)
         if refusal:
             return refusal
-        return await self._employee_view(request, holder.employee_id, holder.campaign_id,
+        return await self._employee_view(request, holder.employee_id, holder.campaign_id, state=state,
                                          action=f"/a/{token}", pdf=f"/a/{token}/attestation.pdf")
 
     async def _employee_view(self, request: Request, employee_id: int, campaign_id: int, *, action: str,
-                             pdf: str, others: list | None = None) -> Response:
-        state = await self.db(self._state, employee_id, campaign_id)
+                             pdf: str, others: list | None = None, state=None) -> Response:
+        if state is None:
+            state = await self.db(self._state, employee_id, campaign_id)
         view = release_view(self.config.root, state.version.version)
         changes = None
         if state.reack and state.receipt is None and state.later is None:
@@ -237,7 +244,7 @@ class _Web(AdminPages):
     async def employee_ack(self, request: Request) -> Response:
         token = request.path_params["token"]
         form = await request.form()
-        holder, refusal = await self._valid_token(request, token)
+        holder, _, refusal = await self._valid_token(request, token)
         if refusal:
             return refusal
         if not self.guard.check_csrf(request, form.get("csrf"), self.guard.read_cookie(request, "ck_csrf")):
@@ -252,7 +259,7 @@ class _Web(AdminPages):
 
     async def employee_pdf(self, request: Request) -> Response:
         token = request.path_params["token"]
-        holder, refusal = await self._valid_token(request, token)
+        holder, _, refusal = await self._valid_token(request, token)
         if refusal:
             return refusal
         return await self._certificate(request, holder.employee_id, holder.campaign_id)

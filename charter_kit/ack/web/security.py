@@ -157,12 +157,14 @@ class Guard:
         return user if group in groups else None
 
     # -- rate limiting ---------------------------------------------------------------------------
-    def blocked(self, key: str) -> bool:
+    def blocked(self, key: str, session=None) -> bool:
         """True when this key failed too often within the window."""
+        if session is None:
+            with self.registry.read() as session:
+                return self.blocked(key, session)
         since = time.time() - 60 * self.config.rate_limit_minutes
-        with self.registry.read() as session:
-            count = session.scalar(select(func.count()).select_from(Throttle)
-                                   .where(Throttle.key == key[:100], Throttle.at >= since)) or 0
+        count = session.scalar(select(func.count()).select_from(Throttle)
+                               .where(Throttle.key == key[:100], Throttle.at >= since)) or 0
         return count >= self.config.rate_limit_attempts
 
     def failed(self, key: str) -> None:
