@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from charter_kit.i18n import _
 from charter_kit.model.vocabulary import AUDIENCES, ID_RE, NATURES
 
 HEADING_RE = re.compile(r"^##(?!#)[ \t]*(?P<rest>.*?)[ \t]*$")
@@ -37,18 +38,21 @@ def parse_heading(rest: str) -> Heading | None:
     for attr in m.group("attrs").split():
         if attr.startswith("."):
             if nature is not None:
-                problems.append(f"clause '{m.group('id')}' declares two natures (.{nature} and {attr})")
+                problems.append(_("clause '{id}' declares two natures ({first} and {second})").format(
+                    id=m.group("id"), first=f".{nature}", second=attr))
             nature = attr[1:]
             if nature not in NATURES:
-                problems.append(f"unknown clause nature '{attr}': use " + ", ".join("." + n for n in NATURES))
+                problems.append(_("unknown clause nature '{attr}': use {natures}").format(
+                    attr=attr, natures=", ".join("." + n for n in NATURES)))
         elif attr.startswith("audience="):
             audience = tuple(a for a in attr.removeprefix("audience=").split(",") if a)
             unknown = [a for a in audience if a not in AUDIENCES]
             if unknown or not audience:
-                problems.append(f"unknown audience {', '.join(unknown) or '(empty)'}: use " + ", ".join(AUDIENCES))
+                problems.append(_("unknown audience {audience}: use {audiences}").format(
+                    audience=", ".join(unknown) or _("(empty)"), audiences=", ".join(AUDIENCES)))
         else:
-            problems.append(f"unknown clause attribute '{attr}': write '.regle', '.procedure' or "
-                            "'.information', and optionally 'audience=…'")
+            problems.append(_("unknown clause attribute '{attr}': write '.regle', '.procedure' or "
+                              "'.information', and optionally 'audience=…'").format(attr=attr))
     return Heading(m.group("title").strip(), m.group("id"), nature, audience, tuple(problems))
 
 
@@ -64,7 +68,8 @@ def scan(text: str) -> Iterator[tuple[int, str, Heading | None, bool]]:
 
 def key_problem(key: str) -> str | None:
     """Why a clause id is not valid, or None."""
-    return None if ID_RE.match(key) else f"clause id '{key}' must use lowercase letters, digits and hyphens"
+    return None if ID_RE.match(key) else _("clause id '{key}' must use lowercase letters, digits and hyphens").format(
+        key=key)
 
 
 def rendered_problems(text: str, declared: dict[str, tuple[str | None, tuple[str, ...]]]) -> list[str]:
@@ -77,21 +82,22 @@ def rendered_problems(text: str, declared: dict[str, tuple[str | None, tuple[str
     for n, line, heading, is_heading in scan(text):
         if not is_heading:
             continue
-        where = f"rendered line {n} ('{line.strip()[:60]}')"
+        where = _("rendered line {n} ('{line}')").format(n=n, line=line.strip()[:60])
         if heading is None or not heading.title:
-            problems.append(f"{where}: a '## ' heading without a title and a clause id appears once the "
-                            "template is rendered")
+            problems.append(_("{where}: a '## ' heading without a title and a clause id appears once the "
+                              "template is rendered").format(where=where))
             continue
         key = heading.key
         if key_problem(key) or heading.problems:
-            problems.append(f"{where}: {key_problem(key) or heading.problems[0]}")
+            problems.append(_("{where}: {problem}").format(where=where, problem=key_problem(key) or heading.problems[0]))
         elif key in seen:
-            problems.append(f"{where}: clause id '{key}' appears twice once the template is rendered "
-                            "(a heading inside a loop?)")
+            problems.append(_("{where}: clause id '{key}' appears twice once the template is rendered "
+                              "(a heading inside a loop?)").format(where=where, key=key))
         elif key not in declared:
-            problems.append(f"{where}: clause id '{key}' is not a heading of the module's source "
-                            "(a template may not make up a clause)")
+            problems.append(_("{where}: clause id '{key}' is not a heading of the module's source "
+                              "(a template may not make up a clause)").format(where=where, key=key))
         elif (heading.nature, heading.audience) != declared[key]:
-            problems.append(f"{where}: clause '{key}' is not declared with this nature and audience in the source")
+            problems.append(_("{where}: clause '{key}' is not declared with this nature and audience in the source")
+                            .format(where=where, key=key))
         seen.add(key)
     return problems

@@ -18,6 +18,7 @@ from charter_kit.compose.render import (_REF_RE, _CharterInfo, _Company, _Contac
                                         _render_module, _typed, split_clauses)
 from charter_kit.compose.yamlfile import LineMap, load_yaml
 from charter_kit.errors import CharterError, Problem
+from charter_kit.i18n import _
 from charter_kit.model.charter import Article, Charter
 from charter_kit.model.semver import Version
 from charter_kit.templating import get_environment
@@ -36,17 +37,20 @@ def changelog_problems(modules: Iterable[Module], display=str) -> list[Problem]:
             line = lines.line(("changelog", i, "version"))
             if version in seen:
                 problems.append(Problem(name, line, f"changelog.{i}.version",
-                                        f"version {version} has two changelog entries (the first is on line "
-                                        f"{seen[version]}); keep one note per version"))
+                                        _("version {version} has two changelog entries (the first is on line "
+                                          "{line}); keep one note per version").format(version=version,
+                                                                                        line=seen[version])))
             seen.setdefault(version, line or 0)
             if _newer(version, module.version):
                 problems.append(Problem(name, line, f"changelog.{i}.version",
-                                        f"changelog entry {version} is above the module's version {module.version}; "
-                                        "bump 'version' or fix the entry"))
+                                        _("changelog entry {version} is above the module's version {current}; "
+                                          "bump 'version' or fix the entry").format(version=version,
+                                                                                    current=module.version)))
         if module.version not in seen:
             problems.append(Problem(name, lines.line(("version",)), "version",
-                                    f"version {module.version} has no changelog entry; add one saying what changed, "
-                                    f"e.g. - {{version: {module.version}, date: YYYY-MM-DD, note: {{fr: \"…\"}}}}"))
+                                    _("version {version} has no changelog entry; add one saying what changed, "
+                                      "e.g. {example}").format(version=module.version, example=(
+                                          f"- {{version: {module.version}, date: YYYY-MM-DD, note: {{fr: \"…\"}}}}"))))
     return problems
 
 
@@ -69,9 +73,10 @@ def text_problems(library: Library, released: Charter, release_version: str, dis
             continue
         path = module.path / "module.yml"
         problems.append(Problem(display(path), _lines(path).line(("version",)), "version",
-                                f"the text of module '{module.id}' changed since release {release_version} "
-                                f"({where}) but its version is still {module.version}: bump the version and add "
-                                "a changelog entry, so the diff and the release name what happened"))
+                                _("the text of module '{id}' changed since release {release} ({where}) but its "
+                                  "version is still {version}: bump the version and add a changelog entry, so the "
+                                  "diff and the release name what happened").format(
+                                    id=module.id, release=release_version, where=where, version=module.version)))
     return problems
 
 
@@ -80,19 +85,20 @@ def _changed_part(module: Module, article: Article, released: Charter) -> str | 
     try:
         intro, clauses = _render_like(module, article, released)
     except CharterError as exc:
-        return f"it no longer renders with the release's settings: {exc.message.splitlines()[0]}"
+        return _("it no longer renders with the release's settings: {error}").format(error=exc.message.splitlines()[0])
     if intro != article.intro:
-        return "its introduction"
+        return _("its introduction")
     overridden = {cid for cid in released.overrides if cid.startswith(f"{module.id}.")}
     old = {c.id: c for c in article.clauses if c.id not in overridden and not c.overridden}
     new = {cid: c for cid, c in clauses.items() if cid not in overridden}
     for cid in sorted(set(old) | set(new)):
         if cid not in old or cid not in new:
-            return f"clause {cid} {'added' if cid in new else 'removed'}"
+            return (_("clause {id} added") if cid in new else _("clause {id} removed")).format(id=cid)
         a, b = old[cid], new[cid]
         heading, title, text = b
         if (a.title, a.text, a.nature, tuple(a.audience)) != (title, text, heading.nature, tuple(heading.audience)):
-            return f"clause {cid}, line {_clause_line(module, cid)} of {module.source_file(released.language).name}"
+            return _("clause {id}, line {line} of {file}").format(id=cid, line=_clause_line(module, cid),
+                                                                  file=module.source_file(released.language).name)
     return None
 
 
@@ -115,7 +121,7 @@ def _render_like(module: Module, article: Article, released: Charter):
     def refs(text: str) -> str:
         def one(m: re.Match) -> str:
             if m.group(1) not in numbers:
-                raise CharterError(f"ref('{m.group(1)}') points to a clause the release did not have")
+                raise CharterError(_("ref('{id}') points to a clause the release did not have").format(id=m.group(1)))
             return f"article {numbers[m.group(1)]}"
         return _REF_RE.sub(one, text)
 

@@ -14,6 +14,7 @@ from charter_kit.compose.clauses import key_problem, scan
 from charter_kit.compose.module import (MISSING, ClauseSpec, Library, Module, ModuleModel, ValueSpec,
                                        ValueSpecModel, check_value)
 from charter_kit.errors import ModuleError, Problem, did_you_mean
+from charter_kit.i18n import _
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text, validation_problems
 from charter_kit.model.semver import Version
 
@@ -45,7 +46,7 @@ def load_library(local: Path | None = None, *, builtin: Path | None = None,
     if local is not None:
         for mod in _load_folder(local, "local", language, problems, root=root).values():
             if mod.id in modules:
-                notices.append(f"local module '{mod.id}' replaces the library module of the same id")
+                notices.append(_("local module '{id}' replaces the library module of the same id").format(id=mod.id))
             modules[mod.id] = mod
     if not problems:
         problems += _check_graph(modules)
@@ -67,7 +68,7 @@ def _load_folder(folder: Path, origin: str, language: str, problems: list[Proble
                  root: Path | None) -> dict[str, Module]:
     modules: dict[str, Module] = {}
     if not folder.is_dir():
-        problems.append(Problem(_display(folder, root), None, None, "module folder not found"))
+        problems.append(Problem(_display(folder, root), None, None, _("module folder not found")))
         return modules
     top = folder.resolve()
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -87,7 +88,7 @@ def _load_module(folder: Path, origin: str, language: str, problems: list[Proble
         # A symlink must not pull a file from outside the module folder into the charter.
         if path.exists() and not path.resolve().is_relative_to(top):
             problems.append(Problem(_display(path, root), None, None,
-                                    "points outside the module folder (symbolic link); refused"))
+                                    _("points outside the module folder (symbolic link); refused")))
             return None
     try:
         data, lines, found = load_yaml(meta_path, display, ModuleError)
@@ -96,7 +97,7 @@ def _load_module(folder: Path, origin: str, language: str, problems: list[Proble
         return None
     problems.extend(found)
     if not isinstance(data, dict):
-        problems.append(Problem(display, 1, None, "module.yml must be a mapping of keys (id, version, title…)"))
+        problems.append(Problem(display, 1, None, _("module.yml must be a mapping of keys (id, version, title…)")))
         return None
     try:
         model = ModuleModel.model_validate(data)
@@ -110,7 +111,8 @@ def _load_module(folder: Path, origin: str, language: str, problems: list[Proble
     text_path = folder / f"{language}.md"
     text_display = _display(text_path, root)
     if not text_path.is_file():
-        problems.append(Problem(text_display, None, None, f"missing: module '{model.id}' has no {language}.md"))
+        problems.append(Problem(text_display, None, None, _("missing: module '{id}' has no {file}").format(
+            id=model.id, file=f"{language}.md")))
         return None
     try:
         text = read_text(text_path, text_display, ModuleError)
@@ -153,9 +155,9 @@ def _check_meta(model: ModuleModel, folder: Path, lines: LineMap, display: str,
         problems.append(Problem(display, lines.line(path), ".".join(map(str, path)), message))
 
     if not ID_RE.match(model.id):
-        bad(("id",), f"'{model.id}' is not a valid module id (lowercase letters, digits and hyphens)")
+        bad(("id",), _("'{id}' is not a valid module id (lowercase letters, digits and hyphens)").format(id=model.id))
     elif model.id != folder.name:
-        bad(("id",), f"'{model.id}' must match its folder name '{folder.name}'")
+        bad(("id",), _("'{id}' must match its folder name '{folder}'").format(id=model.id, folder=folder.name))
     for key, value in (("version", model.version),) + tuple(
             (("changelog", i, "version"), e.version) for i, e in enumerate(model.changelog)):
         try:
@@ -166,16 +168,16 @@ def _check_meta(model: ModuleModel, folder: Path, lines: LineMap, display: str,
         try:
             dt.date.fromisoformat(entry.date)
         except ValueError:
-            bad(("changelog", i, "date"), f"expected a date written YYYY-MM-DD, got '{entry.date}'")
+            bad(("changelog", i, "date"), _("expected a date written YYYY-MM-DD, got '{got}'").format(got=entry.date))
     for key in ("title", "summary"):
         if language not in getattr(model, key):
-            bad((key,), f"has no '{language}' text")
+            bad((key,), _("has no '{language}' text").format(language=language))
     for kind in ("variables", "options"):
         for name, spec in getattr(model, kind).items():
             if not NAME_RE.match(name):
-                bad((kind, name), "names use lowercase letters, digits and underscores")
+                bad((kind, name), _("names use lowercase letters, digits and underscores"))
             if spec.type == "choice" and not spec.choices:
-                bad((kind, name, "choices"), "a choice needs a list of choices")
+                bad((kind, name, "choices"), _("a choice needs a list of choices"))
             if spec.default is not None:
                 try:
                     check_value(spec.type, spec.default, spec.choices)
@@ -183,15 +185,16 @@ def _check_meta(model: ModuleModel, folder: Path, lines: LineMap, display: str,
                     bad((kind, name, "default"), str(exc))
     for i, role in enumerate(model.contacts):
         if not NAME_RE.match(role):
-            bad(("contacts", i), f"'{role}' is not a valid contact role (lowercase letters, digits, underscores)")
+            bad(("contacts", i), _("'{role}' is not a valid contact role (lowercase letters, digits, underscores)")
+                .format(role=role))
     return problems
 
 
 def _no_nature(key: str) -> str:
     """The problem of a clause heading that declares no nature, with the three to choose from."""
-    return (f"clause '{key}' has no nature: add .regle (a rule whose breach can be sanctioned), "
-            f".procedure (how the company organises itself) or .information (explanation, advice), "
-            f"e.g. '{{#{key} .regle}}'")
+    return _("clause '{key}' has no nature: add .regle (a rule whose breach can be sanctioned), "
+             ".procedure (how the company organises itself) or .information (explanation, advice), "
+             "e.g. '{example}'").format(key=key, example=f"{{#{key} .regle}}")
 
 
 def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Problem]]:
@@ -205,8 +208,8 @@ def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Pro
             continue
         if heading is None or not heading.title:
             problems.append(Problem(display, n, None,
-                                    "a '## ' heading needs a title and a clause id, e.g. "
-                                    "'## Déclarer votre lien {#declarer-lien .regle}'"))
+                                    _("a '## ' heading needs a title and a clause id, e.g. '{example}'").format(
+                                        example="## Déclarer votre lien {#declarer-lien .regle}")))
             continue
         problems += [Problem(display, n, None, p) for p in heading.problems]
         key = heading.key
@@ -215,7 +218,8 @@ def extract_clauses(text: str, display: str) -> tuple[list[ClauseSpec], list[Pro
         if key_problem(key):
             problems.append(Problem(display, n, None, key_problem(key)))
         elif key in seen:
-            problems.append(Problem(display, n, None, f"duplicate clause id '{key}' (first on line {seen[key]})"))
+            problems.append(Problem(display, n, None, _("duplicate clause id '{key}' (first on line {line})").format(
+                key=key, line=seen[key])))
         else:
             seen[key] = n
             clauses.append(ClauseSpec(key, heading.title, n, heading.nature, heading.audience))
@@ -231,7 +235,7 @@ def _check_graph(modules: dict[str, Module]) -> list[Problem]:
             for other in getattr(mod, kind):
                 if other not in modules:
                     problems.append(Problem(meta, None, kind,
-                                            f"unknown module '{other}'." + did_you_mean(other, modules)))
+                                            _("unknown module '{id}'.").format(id=other) + did_you_mean(other, modules)))
     if problems:
         return problems
     state: dict[str, int] = {}
@@ -255,6 +259,6 @@ def _check_graph(modules: dict[str, Module]) -> list[Problem]:
                 start = cycle.index(cycle[-1])
                 loop = " → ".join(cycle[start:])
                 meta = str(modules[cycle[-2]].path / "module.yml")
-                problems.append(Problem(meta, None, "requires", f"dependency cycle: {loop}"))
+                problems.append(Problem(meta, None, "requires", _("dependency cycle: {loop}").format(loop=loop)))
                 break
     return problems

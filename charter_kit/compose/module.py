@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 
 from charter_kit.errors import did_you_mean
+from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import (BASIS_KEYS, DATE_MAX, DATE_MIN, EMAIL_RE, EU_JURISDICTIONS, JURISDICTIONS,
                                           MAX_LIST_ITEMS, MAX_NAME, MAX_TEXT, URL_RE, Jurisdiction, date_in_range)
 
@@ -104,53 +105,65 @@ def check_value(kind: str, value: Any, choices: Iterable[str] | None = None) -> 
     """Validate and normalize one value of a typed variable (dates become ISO strings)."""
     if kind in ("string", "text"):
         if not isinstance(value, str):
-            raise ValueError(f"expected text, got {_show(value)}")
+            raise ValueError(_("expected text, got {got}").format(got=_show(value)))
         if len(value) > MAX_TEXT:
-            raise ValueError(f"a text of at most {MAX_TEXT} characters is expected, got {len(value)}")
+            raise ValueError(_("a text of at most {n} characters is expected, got {length}").format(
+                n=MAX_TEXT, length=len(value)))
         return value
     if kind == "email":
         if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-            raise ValueError(f"expected an e-mail address like nom@exemple.fr, got {_show(value)}")
+            raise ValueError(_("expected an e-mail address like nom@exemple.fr, got {got}").format(got=_show(value)))
         return value.strip()
     if kind == "url":
         if not isinstance(value, str) or not URL_RE.match(value.strip()):
-            raise ValueError(f"expected a web address starting with https://, got {_show(value)}")
+            raise ValueError(_("expected a web address starting with https://, got {got}").format(got=_show(value)))
         return value.strip()
     if kind == "date":
+        value = _day_as_written(value)
         try:
             iso = value.isoformat() if isinstance(value, dt.date) else (
                 dt.date.fromisoformat(value).isoformat() if isinstance(value, str) and len(value) == 10 else _bad_date(value))
         except ValueError:
             return _bad_date(value)
         if not date_in_range(iso):
-            raise ValueError(f"expected a date between {DATE_MIN} and {DATE_MAX}, got {iso}")
+            raise ValueError(_("expected a date between {first} and {last}, got {got}").format(
+                first=show_date(DATE_MIN), last=show_date(DATE_MAX), got=show_date(iso)))
         return iso
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, got {_show(value)}")
+            raise ValueError(_("expected a whole number, got {got}").format(got=_show(value)))
         return value
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {_show(value)}")
+            raise ValueError(_("expected true or false, got {got}").format(got=_show(value)))
         return value
     if kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"expected a list of texts (- item per line), got {_show(value)}")
+            raise ValueError(_("expected a list of texts (- item per line), got {got}").format(got=_show(value)))
         if len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_NAME * 4 for v in value):
-            raise ValueError(f"a list of at most {MAX_LIST_ITEMS} items of at most {MAX_NAME * 4} characters "
-                             f"is expected (got {len(value)} items)")
+            raise ValueError(_("a list of at most {items} items of at most {n} characters is expected (got {count} "
+                               "items)").format(items=MAX_LIST_ITEMS, n=MAX_NAME * 4, count=len(value)))
         return list(value)
     if kind == "choice":
         allowed = list(choices or ())
         if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(map(str, allowed))}, got {_show(value)}."
+            raise ValueError(_("expected one of {choices}, got {got}.").format(choices=", ".join(map(str, allowed)),
+                                                                             got=_show(value))
                              + did_you_mean(str(value), allowed))
         return value
-    raise ValueError(f"unknown type {kind!r}")
+    raise ValueError(_("unknown type {kind}").format(kind=repr(kind)))
 
 
 def _bad_date(value: Any):
-    raise ValueError(f"expected a real date written YYYY-MM-DD, got {_show(value)}")
+    raise ValueError(_("expected a real date written YYYY-MM-DD or DD/MM/YYYY, got {got}").format(got=_show(value)))
+
+
+def _day_as_written(value: Any) -> Any:
+    # HR writes 15/01/2027 as often as 2027-01-15: read both.
+    import re
+
+    found = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", value) if isinstance(value, str) else None
+    return f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else value
 
 
 def _show(value: Any) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from charter_kit.model.charter import Charter
 from charter_kit.errors import Problem, ProfileError
+from charter_kit.i18n import N_, _
 from charter_kit.compose.library import load_library
 from charter_kit.compose.module import Library
 from charter_kit.compose.profile import LoadedProfile, load_profile
@@ -39,7 +40,7 @@ def load_library_for(loaded: LoadedProfile) -> Library:
     problems: list[Problem] = []
     library = _library(loaded, problems)
     if problems:
-        raise ProfileError(problems, hint=_PATH_HINT)
+        raise ProfileError(problems, hint=_(_PATH_HINT))
     return library
 
 
@@ -61,7 +62,7 @@ def project_from(loaded: LoadedProfile, **release) -> Project:
             loaded.read_logo()
         except ProfileError as exc:
             problems += exc.problems
-    hint = _PATH_HINT if problems else None
+    hint = _(_PATH_HINT) if problems else None
     try:
         selection = resolve(loaded, library)
     except ProfileError as exc:
@@ -72,7 +73,7 @@ def project_from(loaded: LoadedProfile, **release) -> Project:
     return Project(loaded, library, selection, render(selection, **release))
 
 
-_PATH_HINT = "paths are relative to the folder of charter.yml"
+_PATH_HINT = N_("paths are relative to the folder of charter.yml")
 
 
 def _library(loaded: LoadedProfile, problems: list[Problem]) -> Library:
@@ -86,6 +87,6 @@ def _library(loaded: LoadedProfile, problems: list[Problem]) -> Library:
             problems += exc.problems
         else:
             if not folder.is_dir():
-                problems.append(loaded.problem(("local_modules",), f"'{local}': folder not found"))
+                problems.append(loaded.problem(("local_modules",), _("'{path}': folder not found").format(path=local)))
                 folder = None
     return load_library(folder, language=loaded.profile.charter.language, root=loaded.root)

@@ -18,6 +18,7 @@ from charter_kit.templating import RefLink, get_environment, module_template, re
 from charter_kit.model.charter import Article, ChangelogEntry, Charter, Clause
 from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import Problem, ProfileError, RenderError
+from charter_kit.i18n import N_, _
 from charter_kit.compose.clauses import Heading, rendered_problems, scan
 from charter_kit.compose.contacts import chain, contact_key, served_roles
 from charter_kit.compose.jurisdictions import french_law
@@ -110,11 +111,12 @@ class _ContactBook:
             if not users:
                 continue
             others = chain(role)[1:]
-            instead = (f"; without it, a contact {' or '.join(repr(r) for r in others)} would stand in for it"
-                       if others else "")
-            problems.append(loaded.problem(("contacts",), f"missing contact '{role}' (cited by {', '.join(users)}); "
-                                           f"add '{role}: {{email: …}}' under contacts, or list it in the roles of "
-                                           f"an existing contact (roles: [{role}]){instead}"))
+            instead = (_("; without it, a contact {roles} would stand in for it").format(
+                roles=_(" or ").join(repr(r) for r in others)) if others else "")
+            problems.append(loaded.problem(("contacts",), _(
+                "missing contact '{role}' (cited by {users}); add '{entry}' under contacts, or list it in the roles "
+                "of an existing contact (roles: [{role}]){instead}").format(
+                    role=role, users=", ".join(users), entry=f"{role}: {{email: …}}", instead=instead)))
         return problems
 
 
@@ -148,7 +150,8 @@ class _Company:
 
 #: Release settings that change with every version: outputs show them from the charter's metadata, so
 #: that a clause says what the employee is asked to do and only changes when that does.
-_STAMPS = {"version": "the version number", "effective_date": "the effective date", "date": "the release date"}
+_STAMPS = {"version": N_("the version number"), "effective_date": N_("the effective date"),
+           "date": N_("the release date")}
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,10 @@ class _CharterInfo:
 
     def __getattr__(self, name: str):
         if name in _STAMPS:
-            raise RenderError(f"charter.{name} is not available in module text: {_STAMPS[name]} changes with "
-                              "every release, and the site, the PDF and the banners already show it",
-                              hint="remove it from the clause; a clause says what employees are asked to do")
+            raise RenderError(_("charter.{name} is not available in module text: {what} changes with every "
+                                "release, and the site, the PDF and the banners already show it").format(
+                                    name=name, what=_(_STAMPS[name])),
+                              hint=_("remove it from the clause; a clause says what employees are asked to do"))
         raise AttributeError(name)
 
 
@@ -214,7 +218,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
         text = _render_module(env, sel.module, lang, context)
         declared = {c.key: (c.nature, c.audience) for c in sel.module.clauses}
         for problem in rendered_problems(text, declared)[:1]:  # ids are checked in the text that is kept
-            raise RenderError(f"{sel.module.source_file(lang)}, {problem}")
+            raise RenderError(_("{file}, {problem}").format(file=sel.module.source_file(lang), problem=problem))
         drafts.append((sel, *split_clauses(text)))
 
     overrides = {k: v.model_dump(exclude_defaults=True) for k, v in profile.overrides.items()}
@@ -236,12 +240,12 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     texts = _texts(articles)
     problems = book.missing_problems(selection.loaded, texts)
     if problems:
-        raise ProfileError(problems, hint=CONTACTS_HINT)
+        raise ProfileError(problems, hint=_(CONTACTS_HINT))
     problems = _foreign_law(selection, texts)
     if problems:
-        raise ProfileError(problems, hint="a module prints French law by default where it has no text for this "
-                                          "jurisdiction: leave it out of modules, or give it a text for this "
-                                          "jurisdiction ('charter modules show ID' lists its jurisdictions)")
+        raise ProfileError(problems, hint=_("a module prints French law by default where it has no text for this "
+                                            "jurisdiction: leave it out of modules, or give it a text for this "
+                                            "jurisdiction ('charter modules show ID' lists its jurisdictions)"))
     return Charter(
         title=profile.charter.title,
         company={"name": company.name, "legal_name": company.legal_name,
@@ -260,7 +264,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
 
 
 #: What to do about a missing contact (docs/guide-rh/profil.md explains the fallback chain).
-CONTACTS_HINT = ("one contact can serve several roles (roles: [juridique, communication]); a role without a "
+CONTACTS_HINT = N_("one contact can serve several roles (roles: [juridique, communication]); a role without a "
                  "contact falls back along the chain juridique → rh, communication → rh… (see 'Les contacts' "
                  "in the HR guide)")
 
@@ -289,9 +293,10 @@ def _foreign_law(selection: Selection, texts: dict[str, str]) -> list[Problem]:
         markers = french_law(text)
         if markers:
             where = ("modules", entries.index(mid)) if mid in entries else ("modules",)
-            problems.append(loaded.problem(where, f"module '{mid}' has no text for {fr.JURISDICTION[jurisdiction]} "
-                                                  f"('{jurisdiction}'): it would print French law "
-                                                  f"({', '.join(markers[:3])})"))
+            problems.append(loaded.problem(where, _("module '{id}' has no text for {country} ('{jurisdiction}'): "
+                                                    "it would print French law ({markers})").format(
+                id=mid, country=fr.JURISDICTION[jurisdiction], jurisdiction=jurisdiction,
+                markers=", ".join(markers[:3]))))
     return problems
 
 
@@ -314,7 +319,7 @@ def _make_ref(possible: set[str]):
     def ref(clause_id: str) -> RefLink:
         """A link "article N.M" to a clause of the charter."""
         if clause_id not in possible:
-            raise RenderError(f"ref('{clause_id}'): no such clause in this charter")
+            raise RenderError(_("ref('{id}'): no such clause in this charter").format(id=clause_id))
         return RefLink(f"[{_REF_TOKEN.format(clause_id)}](clause:{clause_id})")
     return ref
 
@@ -326,8 +331,8 @@ def _resolve_refs(articles: list[Article]) -> list[Article]:
         def one(m: re.Match) -> str:
             target = m.group(1)
             if target not in numbers:
-                raise RenderError(f"{where}: ref('{target}') points to a clause that is not in the charter "
-                                  "(left out by an option or removed by an override)")
+                raise RenderError(_("{where}: ref('{id}') points to a clause that is not in the charter "
+                                    "(left out by an option or removed by an override)").format(where=where, id=target))
             return f"article {numbers[target]}"
         return _REF_RE.sub(one, text)
 
@@ -361,17 +366,21 @@ def _render_module(env: SandboxedEnvironment, module: Module, lang: str, context
         template = module_template(env, keep_line_breaks(module.texts[lang]), f"{module.id}/{lang}.md", str(path))
         return render_module(template, context)
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{path}, line {exc.lineno}: template syntax error: {exc.message}") from None
+        raise RenderError(_("{file}, line {line}: template syntax error: {error}").format(
+            file=path, line=exc.lineno, error=exc.message)) from None
     except RenderError as exc:
-        raise RenderError(f"{path}, line {_line(exc, path)}: {exc.message}") from None
+        raise RenderError(_("{file}, line {line}: {error}").format(file=path, line=_line(exc, path),
+                                                                  error=exc.message)) from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"{path}, line {_line(exc, path)}: {exc.message}",
-                          hint="only company, contacts, charter, var, opt, modules and ref() exist; "
-                               "variables must be declared in module.yml") from None
+        raise RenderError(_("{file}, line {line}: {error}").format(file=path, line=_line(exc, path), error=exc.message),
+                          hint=_("only company, contacts, charter, var, opt, modules and ref() exist; "
+                                 "variables must be declared in module.yml")) from None
     except jinja2.sandbox.SecurityError as exc:
-        raise RenderError(f"{path}, line {_line(exc, path)}: refused by the sandbox: {exc}") from None
+        raise RenderError(_("{file}, line {line}: refused by the sandbox: {error}").format(
+            file=path, line=_line(exc, path), error=exc)) from None
     except Exception as exc:  # a template can raise anything (TypeError, ZeroDivisionError…)
-        raise RenderError(f"{path}, line {_line(exc, path)}: {type(exc).__name__}: {exc}") from None
+        raise RenderError(_("{file}, line {line}: {kind}: {error}").format(
+            file=path, line=_line(exc, path), kind=type(exc).__name__, error=exc)) from None
 
 
 def _line(exc: BaseException, path: Path) -> str:

@@ -5,6 +5,7 @@ Shared by the profile and the module library: both must say ``file, line N: key:
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -107,8 +108,27 @@ def load_yaml(path: Path, display: str, error: type | None = None) -> tuple[Any,
     return parse_yaml(read_text(path, display, error), display, error)
 
 
+#: Documents already parsed in this process, by (text, display name): a preview rebuilds after every
+#: edit and reads the same module files again. Only documents that parse are kept (problems are
+#: raised again on every read), small ones only, and every caller gets its own copy of the data.
+_PARSED: dict[tuple[str, str], tuple[Any, LineMap, tuple[Problem, ...]]] = {}
+_PARSED_ENTRIES, _PARSED_CHARS = 512, 1_000_000
+
+
 def parse_yaml(text: str, display: str, error: type | None = None) -> tuple[Any, LineMap, list[Problem]]:
     """Parse YAML text (see ``load_yaml``)."""
+    known = _PARSED.get((text, display))
+    if known is not None:
+        return copy.deepcopy(known[0]), known[1], list(known[2])
+    data, lines, problems = _parse_yaml(text, display, error)
+    if len(text) <= _PARSED_CHARS:
+        if len(_PARSED) >= _PARSED_ENTRIES:
+            _PARSED.pop(next(iter(_PARSED)), None)
+        _PARSED[(text, display)] = (copy.deepcopy(data), lines, tuple(problems))
+    return data, lines, problems
+
+
+def _parse_yaml(text: str, display: str, error: type | None) -> tuple[Any, LineMap, list[Problem]]:
     if len(text) > MAX_YAML_BYTES:
         raise_problem(display, None, None, _("the file is larger than {size} MB").format(size=MAX_YAML_BYTES // 1_000_000),
                       error=error)

@@ -56,7 +56,7 @@ CASES = {
         ["line 4: contacts.juridique.email: 'juridique.acme.example' is not an e-mail address"]),
     "impossible date": (
         replace("variables: {reseau: LinkedIn}", "variables: {reseau: LinkedIn, debut: 2026-02-31}"),
-        ["modules[0].variables.debut: expected a real date written YYYY-MM-DD, got '2026-02-31'"]),
+        ["modules[0].variables.debut: expected a real date written YYYY-MM-DD or DD/MM/YYYY, got '2026-02-31'"]),
     "impossible effective date": (
         replace("status: annexe-reglement-interieur}", "status: annexe-reglement-interieur, effective_date: 2026-02-31}"),
         ["line 1: charter.effective_date:"]),
