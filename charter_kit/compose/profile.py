@@ -15,6 +15,7 @@ from charter_kit.errors import Problem, ProfileError
 from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, NAME_RE, URL_RE, Jurisdiction,
                                           Region, Status, date_in_range)
+from charter_kit.typeset.svg import svg_problems
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded, validation_problems
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
@@ -216,6 +217,13 @@ class SiteSettings(_Model):
     """Site engine: material (Material for MkDocs) or zensical (its successor, optional extra)."""
 
 
+class AckSettings(_Model):
+    """The acknowledgement registry (`charter ack`) the published site links to."""
+
+    url: Url | None = None
+    """Address of the registry; each version released with it shows an "Accuser réception" link."""
+
+
 class PdfSettings(_Model):
     """The PDF annex."""
 
@@ -246,6 +254,8 @@ class Profile(_Model):
     """Employee site settings."""
     pdf: PdfSettings = PdfSettings()
     """PDF annex settings."""
+    ack: AckSettings = AckSettings()
+    """Acknowledgement registry settings."""
 
     @pydantic.field_validator("contacts", "overrides", mode="before")
     @classmethod
@@ -321,6 +331,11 @@ class LoadedProfile:
         if len(data) > MAX_LOGO_BYTES:
             raise ProfileError([self.problem(key, _("'{value}' is larger than {size} MB").format(
                 value=value, size=MAX_LOGO_BYTES // 1_000_000))])
+        problems = svg_problems(data) if media == "image/svg+xml" else []
+        if problems:  # the site serves the logo from the charter's own address: a picture only
+            raise ProfileError([self.problem(key, _("'{value}' is not only a picture: {problems}").format(
+                value=value, problems="; ".join(problems[:3])))],
+                hint=_("export the logo again as a plain SVG (no script, link or embedded page), or use a PNG"))
         return data, media
 
     def problem(self, path: tuple, message: str) -> Problem:

@@ -258,7 +258,8 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
         # The short title and the engine join the site settings only when given: older charters keep their digest.
         site={"url": profile.site.url,
               **({"short_title": profile.charter.short_title} if profile.charter.short_title else {}),
-              **({"engine": profile.site.engine} if profile.site.engine != "material" else {})},
+              **({"engine": profile.site.engine} if profile.site.engine != "material" else {}),
+              **({"ack_url": profile.ack.url} if profile.ack.url else {})},
         pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
     )
 
