@@ -10,7 +10,7 @@ EXAMPLE ?= examples/groupe-horizon
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,zensical]'
+	$(PY) -m pip install --quiet -e '.[test,zensical,ack,sign]'
 	touch $@
 
 venv: $(VENV)/.installed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -215,6 +216,7 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
     given += [Approval(name.strip(), role.strip() or None, day.date().isoformat()) for name, role, day in structured]
     request = ReleaseRequest(version, date.date().isoformat(), effective.date().isoformat() if effective else None,
                              tuple(given), notes, kind, allow_empty, strict=strict, force=force)
+    request = replace(request, passphrase=_passphrase(profile.resolve().parent))
     with writer_lock(profile.resolve().parent):
         created = create_release(profile, request)
     rel = created.release
@@ -228,6 +230,17 @@ def release(version: str, profile: Path, date, effective, approvals: tuple[str, 
         click.echo(f"  forced: {rel.forced}")
     for warning in created.warnings:
         click.echo(f"Warning: {warning}", err=True)
+
+
+def _passphrase(root: Path) -> str | None:
+    """The signing key's passphrase, when the project signs its releases: from the environment, else asked."""
+    import os
+
+    from charter_kit.store.keys import PASSPHRASE_ENV, has_certificate
+
+    if not has_certificate(root):
+        return None
+    return os.environ.get(PASSPHRASE_ENV) or click.prompt("Passphrase of the signing key", hide_input=True)
 
 
 @cli.command("releases")
@@ -248,8 +261,10 @@ def releases_cmd(profile: Path, on) -> None:
 @profile_option
 @click.option("--pdf", "pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check this annex on its own, against the charter.json it carries.")
-def verify(profile: Path, pdf_file: Path | None) -> None:
-    """Check every release: digests of charter.json, release.yml and the PDF; exit 0 only if all hold."""
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also trust this certificate (a copy of the company's kept outside the project).")
+def verify(profile: Path, pdf_file: Path | None, trust: Path | None) -> None:
+    """Check every release: digests, signatures and timestamps; exit 0 only if all hold."""
     from charter_kit.store.verify import pdf_verification_report, verification_report, verify_pdf, verify_releases
 
     if pdf_file is not None:
@@ -262,7 +277,7 @@ def verify(profile: Path, pdf_file: Path | None) -> None:
             raise CharterError(f"{pdf_file}: the PDF does not match the charter it carries",
                                hint="a PDF that fails was changed after it was made: use the release's own copy")
         return
-    results = verify_releases(profile.resolve().parent)
+    results = verify_releases(profile.resolve().parent, trust=trust)
     click.echo(verification_report(results))
     failed = [r.version for r in results if not r.ok]
     if failed:
@@ -361,6 +376,9 @@ cli.add_command(_ack)
 from charter_kit.cli_adoption import adoption as _adoption  # noqa: E402
 
 cli.add_command(_adoption)
+from charter_kit.cli_legal import keys as _keys  # noqa: E402
+
+cli.add_command(_keys)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter_kit.adoption.milestones import procedure_key
@@ -31,6 +31,7 @@ from charter_kit.outputs.registry import render_released
 from charter_kit.store.adoption_log import SEALED_FILE, draft_file, entries_text, read_entries
 from charter_kit.store.releases import (RELEASES_DIR, load_charter, load_releases, releases_dir,
                                         write_release)
+from charter_kit.store.signatures import load_signer
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class ReleaseRequest:
     """Refuse a release without approvals, or with one that lacks its role or date."""
     force: bool = False
     """Release although the adoption procedure says the effective date is too early (recorded)."""
+    passphrase: str | None = field(default=None, repr=False)
+    """The passphrase of the company's key, when the project signs its releases (keys/)."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,17 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
         raise ReleaseError(f"nothing changed since release {previous.version}; nothing was written",
                            hint="change the profile first, or pass --allow-empty to release it anyway")
     kind = request.kind or suggest_kind(before, charter)
+    signer = load_signer(root, request.passphrase, charter.company.get("legal_name") or charter.company["name"])
     outputs = render_released(charter)
+    if signer is not None:  # signed before the digests are taken: release.yml seals the signed PDFs
+        reason = f"Publication de la version {charter.version} de la charte"
+        outputs = {name: signer.sign_pdf(data, reason=reason) if name.endswith(".pdf") else data
+                   for name, data in outputs.items()}
     if entries:
         outputs[SEALED_FILE] = entries_text(entries).encode("utf-8")
     release = write_release(root, charter, outputs, kind=kind, previous=previous, approvals=approvals,
                             notes=request.notes, procedure=procedure_key(charter.jurisdiction, charter.status),
-                            forced=forced)
+                            forced=forced, sign=signer.sign_file if signer is not None else None)
     if entries:
         draft_file(root).unlink()  # sealed with the release; what follows goes to adoption/<version>.yml
     sealed = assess(charter, entries, base=dt.date.fromisoformat(request.date),

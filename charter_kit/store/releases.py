@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from charter_kit import __version__
@@ -25,6 +25,8 @@ from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Approval, Rel
 from charter_kit.model.vocabulary import RELEASE_KINDS
 
 RELEASES_DIR = "releases"
+#: The detached signature of release.yml (store/signatures.py), beside it; release.yml cannot list it.
+SIGNATURE_FILE = RELEASE_FILE + ".p7s"
 
 
 # -- reading the store ------------------------------------------------------------------------------
@@ -127,10 +129,12 @@ def release_table(releases: Sequence[Release], on: dt.date) -> str:
 # -- writing a release ----------------------------------------------------------------------------
 def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, kind: str,
                   previous: Release | None, approvals: Sequence[Approval | str] = (), notes: str | None = None,
-                  procedure: str | None = None, forced: str | None = None) -> Release:
+                  procedure: str | None = None, forced: str | None = None,
+                  sign: Callable[[bytes], bytes] | None = None) -> Release:
     """Write charter.json, the outputs ({file name: bytes}) and release.yml into ``releases/<version>/``.
 
-    ``procedure`` names the adoption procedure that applies; ``forced`` says why a refusal was overridden.
+    ``procedure`` names the adoption procedure that applies; ``forced`` says why a refusal was overridden;
+    ``sign`` makes the detached signature of release.yml, written beside it as ``release.yml.p7s``.
     """
     if kind not in RELEASE_KINDS:
         raise ReleaseError(f"kind '{kind}' is not one of {', '.join(RELEASE_KINDS)}")
@@ -144,7 +148,9 @@ def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, ki
         procedure=procedure, forced=forced,
     )
     target = releases_dir(root) / release.version
-    _write_folder(target, {CHARTER_FILE: blob, **outputs, RELEASE_FILE: release.to_yaml().encode("utf-8")})
+    text = release.to_yaml().encode("utf-8")
+    signature = {SIGNATURE_FILE: sign(text)} if sign is not None else {}
+    _write_folder(target, {CHARTER_FILE: blob, **outputs, RELEASE_FILE: text, **signature})
     return load_release(target)
 
 

@@ -17,7 +17,8 @@ from charter_kit.model.charter import Charter
 from charter_kit.model.release import CHARTER_FILE, RELEASE_FILE, Release, one_line, sha256
 from charter_kit.model.semver import Version
 from charter_kit.store.adoption_log import verify_logs
-from charter_kit.store.releases import load_release, module_versions, release_folders, releases_dir, with_previous
+from charter_kit.store.releases import (SIGNATURE_FILE, load_release, module_versions, release_folders, releases_dir,
+                                        with_previous)
 
 _SEAL_RE = re.compile(rb"\nseal: ([0-9a-f]{64})\n\Z")
 #: A digest as printed in a PDF: 64 hexadecimal digits standing alone.
@@ -31,6 +32,8 @@ class Verification:
     version: str
     digest: str | None
     problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """What the checks that held prove (signatures, timestamps), in words."""
 
     @property
     def ok(self) -> bool:
@@ -38,11 +41,15 @@ class Verification:
         return not self.problems
 
 
-def verify_releases(root: Path, *, read_pdf: bool = True) -> list[Verification]:
-    """Check every release of the project: seal, canonical JSON, digests, PDF, version chain.
+def verify_releases(root: Path, *, read_pdf: bool = True, trust: Path | None = None) -> list[Verification]:
+    """Check every release of the project: seal, canonical JSON, digests, PDF, version chain, signatures.
 
-    ``read_pdf`` also reads the digest printed in each PDF (slower: it extracts the PDF's text).
+    ``read_pdf`` also reads the digest printed in each PDF (slower: it extracts the PDF's text);
+    ``trust`` is a certificate to trust besides the project's own (a copy kept outside the project).
     """
+    from charter_kit.store.verify_signatures import check_signatures, trust_setup
+
+    setup = trust_setup(root, trust)
     results: list[Verification] = []
     loaded: list[Release] = []
     for folder in release_folders(releases_dir(root)):
@@ -50,9 +57,13 @@ def verify_releases(root: Path, *, read_pdf: bool = True) -> list[Verification]:
             loaded.append(load_release(folder))
         except ReleaseError as exc:
             results.append(Verification(folder.name, None, (exc.message,)))
+    signed = False
     for release, previous in with_previous(loaded):
         problems = check_release(release, previous.version if previous else None, read_pdf=read_pdf)
-        results.append(Verification(release.version, release.digest, tuple(problems)))
+        signature_problems, notes = check_signatures(release, setup, after_signed=signed)
+        signed = signed or (release.path / SIGNATURE_FILE).is_file()
+        results.append(Verification(release.version, release.digest, tuple(problems + signature_problems),
+                                    tuple(notes)))
     logs = verify_logs(root, loaded)  # the adoption milestones appended after each release, chained to it
     results = [replace(r, problems=r.problems + tuple(logs.pop(r.version, ()))) for r in results]
     results += [Verification(version, None, tuple(problems)) for version, problems in logs.items()]
@@ -75,6 +86,7 @@ def verification_report(results: Sequence[Verification]) -> str:
         digest = result.digest[:12] if result.digest else "-"
         lines.append(f"{result.version}  {'OK' if result.ok else 'FAILED'}  {digest}")
         lines += [f"  - {problem}" for problem in result.problems]
+        lines += [f"  · {note}" for note in result.notes]
     good = sum(r.ok for r in results)
     lines.append(f"{good} of {len(results)} release{'s' if len(results) > 1 else ''} verified")
     return "\n".join(lines)

@@ -30,7 +30,7 @@ RANKS = {
     "adoption": 8, "ack": 8,
     "commands": 9,
     "cli_params": 10,
-    "cli_ack": 11, "cli_adoption": 11,
+    "cli_ack": 11, "cli_adoption": 11, "cli_legal": 11,
     "cli": 12, "__main__": 13,
 }
 ROOT_MODULES = {"__init__"}  # the version string, importable from anywhere
