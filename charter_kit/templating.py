@@ -11,6 +11,7 @@ import contextvars
 import datetime as dt
 import re
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,10 +212,21 @@ def module_template(env: jinja2.Environment, source: str, name: str, filename: s
     Jinja gives the sandbox no hook inside loops, so the generated Python is instrumented: every
     loop body starts with ``_loop_vars = {}``, where a call to ``environment.tick()`` is added.
     """
-    python = env.compile(source, name=name, filename=filename, raw=True)
-    python = _LOOP_BODY.sub(r"\1_loop_vars = {}; environment.tick()", python)
-    code = compile(python, filename, "exec")
+    codes = _CODES.setdefault(env, {})
+    code = codes.get((source, name, filename))
+    if code is None:
+        python = env.compile(source, name=name, filename=filename, raw=True)
+        python = _LOOP_BODY.sub(r"\1_loop_vars = {}; environment.tick()", python)
+        code = compile(python, filename, "exec")
+        if len(codes) >= 256:  # a preview keeps the modules it renders, not every edit ever made
+            codes.clear()
+        codes[(source, name, filename)] = code
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+#: Compiled module texts per environment, by (source, name, file): a preview renders the same
+#: modules after every edit, and compiling is most of a render. Code is a pure function of these.
+_CODES: weakref.WeakKeyDictionary[jinja2.Environment, dict[tuple[str, str, str], Any]] = weakref.WeakKeyDictionary()
 
 
 _ENV: ImmutableSandboxedEnvironment | None = None

@@ -1,0 +1,178 @@
+"""MkDocs + Material, run in this process, with what does not change between builds kept warm.
+
+A preview (`charter serve`) and a publish build the site many times in one process. Two costs of
+every mkdocs build do not depend on the charter at all, so they are paid once per process:
+
+- Material's templates compiled to Python (a third of a build): mkdocs makes a new Jinja
+  environment per build, so ours gets a bytecode cache (``TEMPLATES``) that hands back the compiled
+  code of a template whose source is unchanged (its checksum is compared on every load);
+- the listing of the theme's 14 500 files, walked and filtered to find its 43 static files: the
+  installed theme's listing is kept (``_LISTINGS``); our overrides folder is listed every time.
+
+The generated mkdocs.yml stays plain (a bare ``mkdocs build`` of it works and is the benchmark's
+reference): the caches are put on the theme of the loaded configuration, not in the project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
+
+from charter_kit.errors import CharterError, OutputError
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, by template name.
+
+    Keyed by name and by what shapes the generated code (extensions, delimiters), not by file
+    path: the overrides folder is a new temporary folder on every build. Jinja compares the
+    source's checksum on every load, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """The bucket of ``name`` in ``environment`` (the file path is left out of the key)."""
+        return super().get_bucket(environment, name + "|" + _shape(environment), None, source)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Give ``bucket`` the code compiled for the same source, if any."""
+        with self._lock:
+            found = self._codes.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+            self.hits += 1
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the code just compiled."""
+        with self._lock:
+            self._codes[bucket.key] = (bucket.checksum, bucket.code)
+
+    def clear(self) -> None:
+        """Forget every compiled template."""
+        with self._lock:
+            self._codes.clear()
+
+
+def _shape(environment: jinja2.Environment) -> str:
+    """What, besides the source, changes the code Jinja generates for a template."""
+    return repr((sorted(environment.extensions), environment.block_start_string, environment.variable_start_string,
+                 environment.comment_start_string, environment.line_statement_prefix, environment.trim_blocks,
+                 environment.lstrip_blocks, environment.optimized, environment.autoescape))
+
+
+#: The process's compiled theme templates (mkdocs' theme environment only).
+TEMPLATES = MemoryBytecodeCache()
+#: (theme folder, filter, static templates) -> the folder's file names the filter keeps.
+_LISTINGS: dict[tuple[str, Any, tuple[str, ...]], list[str]] = {}
+_LISTINGS_LOCK = threading.Lock()
+
+
+def reuse_theme(config: Any) -> None:
+    """Give the loaded configuration's theme the process-wide template cache and theme listing."""
+    theme = config.theme
+    make_env = theme.get_env
+    fixed = [d for d in theme.dirs if d != theme.custom_dir]  # installed themes: never edited while we run
+    static = tuple(sorted(theme.static_templates))
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.bytecode_cache = TEMPLATES
+        env.list_templates = lambda extensions=None, filter_func=None: _list(  # type: ignore[method-assign]
+            theme.dirs, fixed, static, extensions, filter_func)
+        return env
+
+    theme.get_env = get_env
+
+
+def _list(dirs: list[str], fixed: list[str], static: tuple[str, ...], extensions: Any,
+          filter_func: Callable[[str], bool] | None) -> list[str]:
+    """``Environment.list_templates`` over ``dirs``, the listings of ``fixed`` folders remembered."""
+    names: set[str] = set()
+    for folder in dirs:
+        if folder in fixed and extensions is None:
+            key = (folder, getattr(filter_func, "__code__", filter_func), static)
+            with _LISTINGS_LOCK:
+                kept = _LISTINGS.get(key)
+            if kept is None:
+                kept = _kept(jinja2.FileSystemLoader(folder).list_templates(), None, filter_func)
+                with _LISTINGS_LOCK:
+                    _LISTINGS[key] = kept
+            names.update(kept)
+        else:
+            names.update(_kept(jinja2.FileSystemLoader(folder).list_templates(), extensions, filter_func))
+    return sorted(names)
+
+
+def _kept(names: list[str], extensions: Any, filter_func: Callable[[str], bool] | None) -> list[str]:
+    if extensions is not None:
+        names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+    return [n for n in names if filter_func(n)] if filter_func is not None else list(names)
+
+
+def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
+    """Build a generated MkDocs project in-process, strict, into ``out_dir``."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with _env("SOURCE_DATE_EPOCH", str(epoch)), _captured_log() as messages:
+        try:
+            config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
+            reuse_theme(config)
+            build(config)
+        except MkDocsException as exc:
+            details = "".join(f"\n  - {m}" for m in messages) or f"\n  - {exc}"
+            raise CharterError(f"the site could not be built:{details}",
+                               hint="a clause may link to a page or an anchor that does not exist") from None
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _captured_log() -> Iterator[list[str]]:
+    """Keep mkdocs' warnings for our error message instead of printing them."""
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old
