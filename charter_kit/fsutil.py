@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from charter_kit.errors import OutputError
+from charter_kit.i18n import _
 
 
 def _umask() -> int:
@@ -86,7 +87,7 @@ def new_dir(target: Path, *, point: str = "new-dir", mode: int = 0o755) -> Itera
     try:
         yield tmp
         if os.path.lexists(target):
-            raise FileExistsError(errno.EEXIST, "appeared while writing; it is never overwritten", str(target))
+            raise FileExistsError(errno.EEXIST, _("appeared while writing; it is never overwritten"), str(target))
         pause_point(f"{point}:before-rename", target)
         os.rename(tmp, target)
     except BaseException:
@@ -189,10 +190,11 @@ def _parent(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+        raise OutputError(_("{folder}: cannot create the folder ({reason})").format(folder=path.parent,
+                                                                                  reason=exc.strerror)) from None
     if not os.access(path.parent, os.W_OK):
-        raise OutputError(f"{path.parent}: the folder is not writable",
-                          hint="choose another output folder with --out or -o")
+        raise OutputError(_("{folder}: the folder is not writable").format(folder=path.parent),
+                          hint=_("choose another output folder with --out or -o"))
 
 
 # -- fault injection ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from charter_kit.adoption.milestones import procedure
 from charter_kit.adoption.procedure import Adoption, assess, text_digest, units
 from charter_kit.adoption.report import adoption_report
 from charter_kit.errors import AdoptionError, did_you_mean
+from charter_kit.i18n import _
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import Release, parse_date
@@ -101,10 +102,12 @@ def record(profile: Path, milestone: str, *, date: str, ref: str | None, entity:
     charter = chosen.charter
     codes = [m.code for m in procedure(charter.jurisdiction, charter.status)]
     if not codes:
-        raise AdoptionError(f"the status '{charter.status}' needs no adoption procedure: there is nothing to record")
+        raise AdoptionError(_("the status '{status}' needs no adoption procedure: there is nothing to record").format(
+            status=charter.status))
     if milestone not in codes:
-        raise AdoptionError(f"'{milestone}' is not a milestone of this procedure." + did_you_mean(milestone, codes),
-                            hint="milestones: " + ", ".join(codes))
+        raise AdoptionError(_("'{milestone}' is not a milestone of this procedure.").format(milestone=milestone)
+                            + did_you_mean(milestone, codes),
+                            hint=_("milestones: {codes}").format(codes=", ".join(codes)))
     parse_date(date, "--date")
     scope = _scope(charter, entity, establishment)
     entry = {"milestone": milestone, "date": date, "ref": ref or None, "entity": entity, "establishment": establishment}
@@ -123,11 +126,13 @@ def _scope(charter: Charter, entity: str | None, establishment: str | None) -> t
     known = units(charter)
     if entity is not None and entity not in {u.entity for u in known}:
         ids = sorted({u.entity for u in known if u.entity})
-        raise AdoptionError(f"no entity '{entity}' in this charter." + did_you_mean(entity, ids),
-                            hint=("entities: " + ", ".join(ids)) if ids else "the profile declares no company.entities")
+        raise AdoptionError(_("no entity '{id}' in this charter.").format(id=entity) + did_you_mean(entity, ids),
+                            hint=_("entities: {ids}").format(ids=", ".join(ids)) if ids
+                            else _("the profile declares no company.entities"))
     chosen = [u for u in known if entity in (None, u.entity)]
     if establishment is not None and establishment not in {u.establishment for u in chosen}:
         ids = sorted({u.establishment for u in chosen if u.establishment})
-        raise AdoptionError(f"no establishment '{establishment}' here." + did_you_mean(establishment, ids),
-                            hint=("establishments: " + ", ".join(ids)) if ids else "no establishment is declared")
+        raise AdoptionError(_("no establishment '{id}' here.").format(id=establishment) + did_you_mean(establishment, ids),
+                            hint=_("establishments: {ids}").format(ids=", ".join(ids)) if ids
+                            else _("no establishment is declared"))
     return tuple(u.label for u in chosen if establishment in (None, u.establishment))

@@ -11,6 +11,7 @@ from charter_kit.adoption.pack import Facts, documents
 from charter_kit.adoption.pack_render import to_docx, to_pdf
 from charter_kit.adoption.procedure import assess, text_digest, units
 from charter_kit.errors import AdoptionError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_dir
 from charter_kit.locales import fr
 from charter_kit.store.adoption_log import ADOPTION_DIR, release_entries
@@ -31,8 +32,9 @@ def write_pack(profile: Path, version: str | None, out: Path | None, on: dt.date
     root = Path(profile).resolve().parent
     releases = load_releases(root)
     if not releases:
-        raise AdoptionError("there is no release yet: the pack is made for a released text",
-                            hint="freeze the text first: charter release 1.0.0 --date YYYY-MM-DD")
+        raise AdoptionError(_("there is no release yet: the pack is made for a released text"),
+                            hint=_("freeze the text first: {command}").format(
+                                command="charter release 1.0.0 --date YYYY-MM-DD"))
     check_integrity(releases)
     release = find_release(releases, version) if version not in (None, "latest") else releases[-1]
     charter = load_charter(release)
@@ -50,9 +52,9 @@ def write_pack(profile: Path, version: str | None, out: Path | None, on: dt.date
             files[f"{name}.docx"] = to_docx(doc, author)
     if not files:
         where = f"{fr.JURISDICTION.get(charter.jurisdiction, charter.jurisdiction)}, {charter.status}"
-        raise AdoptionError(f"charter-kit has no document to prepare for this procedure ({where})",
-                            hint="the pack covers France (annexe or note de service) and Belgium; "
-                                 "'charter adoption' lists the milestones of every procedure")
+        raise AdoptionError(_("charter-kit has no document to prepare for this procedure ({where})").format(where=where),
+                            hint=_("the pack covers France (annexe or note de service) and Belgium; "
+                                   "'charter adoption' lists the milestones of every procedure"))
     folder = Path(out) if out is not None else root / ADOPTION_DIR / f"pack-{release.version}"
     with atomic_dir(folder, point="adoption-pack") as tmp:
         os.chmod(tmp, 0o755)

@@ -19,12 +19,14 @@ import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit import __version__
 from charter_kit.model.charter import Charter
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_dir, atomic_write
 from charter_kit.outputs.pdf import guide_filename, pdf_filename, render_guide, render_pdf
 from charter_kit.compose.pipeline import load_project
@@ -45,33 +47,46 @@ class BuildResult:
     """The guide and procedures PDF, for a disciplinary charter split in two."""
 
 
-def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf: bool = True) -> BuildResult:
-    """Build the site and/or the PDF of the charter described by ``profile_path``."""
+def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf: bool = True,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the site and/or the PDF of the charter described by ``profile_path``.
+
+    ``progress`` is told the name of each step as it starts (the CLI shows it on a terminal).
+    """
     if not site and not pdf:
-        raise CharterError("nothing to build: --no-site and --no-pdf leave no output",
-                           hint="drop one of the two options")
+        raise CharterError(_("nothing to build: --no-site and --no-pdf leave no output"),
+                           hint=_("drop one of the two options"))
+    step = progress or (lambda name: None)
+    step(_("Reading the profile and the modules"))
     project = load_project(Path(profile_path))
     target = Path(out) if out is not None else project.root / "build"
-    return build_charter(project.charter, target, site=site, pdf=pdf)
+    return build_charter(project.charter, target, site=site, pdf=pdf, progress=progress)
 
 
-def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
+def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool = True,
+                  progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build ``charter``'s outputs into ``out`` (``site/`` and the PDF file), atomically."""
+    step = progress or (lambda name: None)
     out = Path(out)
     _check_target(out)
     name = pdf_filename(charter)
     # A disciplinary charter also has its guide and procedures PDF, rendered here (not cached).
     guide = guide_filename(charter) if pdf else None
     with PdfJob(charter, out) if pdf else contextlib.nullcontext() as job:
+        if guide:
+            step(_("Typesetting the guide and procedures PDF"))
         guide_data = render_guide(charter) if guide else None
         if not site:
+            step(_("Typesetting the PDF annex"))
             _commit_pdf(out, charter, name, job)
             if guide:
                 atomic_write(out / guide, guide_data)
             return BuildResult(None, out / name, pdf_from_cache=job.from_cache, guide=out / guide if guide else None)
         with atomic_dir(out / SITE_DIR) as tmp:
+            step(_("Building the site"))
             build_site(charter, tmp, pdf_name=name if pdf else None)
             if job is not None:
+                step(_("Typesetting the PDF annex"))
                 (tmp / name).write_bytes(job.result())
             if guide:
                 (tmp / guide).write_bytes(guide_data)
@@ -199,23 +214,25 @@ def _render_job(charter_json: str) -> tuple[bytes | None, str | None, str | None
     try:
         return render_pdf(Charter.from_json(charter_json)), None, None
     except CharterError as exc:
-        return None, exc.message, None
+        return None, getattr(exc, "text", exc.message), exc.hint
     except Exception as exc:
-        return None, f"the PDF could not be rendered: {type(exc).__name__}: {exc}", \
-            "run again with --debug, and report it"
+        return None, _("the PDF could not be rendered: {kind}: {error}").format(kind=type(exc).__name__, error=exc), \
+            _("run again with --debug, and report it")
 
 
 def _unpack(outcome: tuple[bytes | None, str | None, str | None]) -> bytes:
     data, message, hint = outcome
     if data is None:
-        raise CharterError(message or "the PDF could not be rendered", hint=hint)
+        raise CharterError(message or _("the PDF could not be rendered"), hint=hint)
     return data
 
 
 def _check_target(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder", hint="choose another folder with --out")
+        raise OutputError(_("{path}: exists and is not a folder").format(path=out),
+                          hint=_("choose another folder with --out"))
     site = out / SITE_DIR
     if site.exists() and not site.is_dir():
-        raise OutputError(f"{site}: exists and is not a folder", hint="remove it or choose another --out")
+        raise OutputError(_("{path}: exists and is not a folder").format(path=site),
+                          hint=_("remove it or choose another --out"))
 

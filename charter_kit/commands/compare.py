@@ -7,6 +7,7 @@ from pathlib import Path
 from charter_kit.model.charter import Charter
 from charter_kit.diff.compare import CharterDiff, ReleaseInfo, diff
 from charter_kit.errors import DiffError
+from charter_kit.i18n import _
 from charter_kit.store.releases import find_release, load_charter, load_releases, release_info
 from charter_kit.store.verify import check_integrity
 
@@ -24,8 +25,8 @@ def charter_at(ref: str, profile: Path) -> tuple[Charter, ReleaseInfo | None]:
     check_integrity(releases)  # legal must never review a release that was altered after approval
     if ref == LATEST:
         if not releases:
-            raise DiffError("there is no release yet, so 'latest' names nothing",
-                            hint="compare two drafts with 'charter diff draft draft', or release a first version")
+            raise DiffError(_("there is no release yet, so 'latest' names nothing"),
+                            hint=_("compare two drafts with 'charter diff draft draft', or release a first version"))
         release = releases[-1]
     else:
         release = find_release(releases, ref)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter_kit.errors import CharterError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_write
 from charter_kit.locales import fr
 from charter_kit.compose.module import Library
@@ -122,8 +123,8 @@ def init_project(folder: Path, answers: Answers, library: Library) -> list[Path]
     """Write a new project in ``folder``; refuses to overwrite an existing charter.yml."""
     profile = folder / "charter.yml"
     if profile.exists():
-        raise CharterError(f"{profile}: a charter.yml already exists; nothing was written",
-                           hint="choose another folder, or edit the existing profile")
+        raise CharterError(_("{file}: a charter.yml already exists; nothing was written").format(file=profile),
+                           hint=_("choose another folder, or edit the existing profile"))
     files = {
         profile: profile_text(answers, library),
         folder / SCHEMA_FILE: schema_text(library),

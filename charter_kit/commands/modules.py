@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from charter_kit.errors import CharterError, did_you_mean
+from charter_kit.i18n import _
 from charter_kit.compose.module import Library, Module, ValueSpec
 
 
 def module_table(library: Library) -> str:
     """A table of every module: id, title, version, requires."""
-    rows = [("id", "title", "version", "requires")]
-    rows += [(m.id + (" (local)" if m.origin == "local" else ""), m.title.get("fr", ""), m.version,
+    rows = [(_("id"), _("title"), _("version"), _("requires"))]
+    rows += [(m.id + (" " + _("(local)") if m.origin == "local" else ""), m.title.get("fr", ""), m.version,
               ", ".join(m.requires) or "-") for m in library.ordered()]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
@@ -19,13 +20,13 @@ def module_table(library: Library) -> str:
 
 def _default(spec: ValueSpec) -> str:
     if spec.required:
-        return "required"
+        return _("required")
     value = spec.default
     if isinstance(value, bool):
-        return "default: " + ("true" if value else "false")
+        return _("default: {value}").format(value="true" if value else "false")
     if isinstance(value, list):
-        return "default: [" + ", ".join(value) + "]"
-    return f"default: {value}"
+        return _("default: {value}").format(value="[" + ", ".join(value) + "]")
+    return _("default: {value}").format(value=value)
 
 
 def _spec_lines(specs: dict[str, ValueSpec]) -> list[str]:
@@ -36,22 +37,23 @@ def _spec_lines(specs: dict[str, ValueSpec]) -> list[str]:
         out.append(f"      {spec.label.get('fr', '')}")
         if spec.help and spec.help.get("fr"):
             out.append(f"      {spec.help['fr']}")
-    return out or ["  (none)"]
+    return out or ["  " + _("(none)")]
 
 
 def module_details(library: Library, module_id: str) -> str:
     """Everything HR needs to know about one module."""
     module: Module | None = library.get(module_id)
     if module is None:
-        raise CharterError(f"unknown module '{module_id}'." + did_you_mean(module_id, library.modules),
-                           hint="'charter modules' lists them")
+        raise CharterError(_("unknown module '{id}'.").format(id=module_id) + did_you_mean(module_id, library.modules),
+                           hint=_("'charter modules' lists them"))
     lines = [f"{module.id} {module.version}: {module.title.get('fr', '')}", "", module.summary.get("fr", ""), ""]
-    lines += [f"requires: {', '.join(module.requires) or '-'}", f"conflicts: {', '.join(module.conflicts) or '-'}",
-              f"contacts: {', '.join(module.contacts) or '-'}",
-              f"jurisdictions: {', '.join(module.jurisdictions)}", "", "variables:"]
-    lines += _spec_lines(module.variables) + ["", "options:"] + _spec_lines(module.options)
-    lines += ["", "clauses:"] + [f"  {module.id}.{c.key}: {c.title}" for c in module.clauses]
-    lines += ["", "legal basis:"]
+    lines += [_("requires: {ids}").format(ids=", ".join(module.requires) or "-"),
+              _("conflicts: {ids}").format(ids=", ".join(module.conflicts) or "-"),
+              _("contacts: {roles}").format(roles=", ".join(module.contacts) or "-"),
+              _("jurisdictions: {codes}").format(codes=", ".join(module.jurisdictions)), "", _("variables:")]
+    lines += _spec_lines(module.variables) + ["", _("options:")] + _spec_lines(module.options)
+    lines += ["", _("clauses:")] + [f"  {module.id}.{c.key}: {c.title}" for c in module.clauses]
+    lines += ["", _("legal basis:")]
     for jur, refs in module.legal_basis.items():
         lines += [f"  {jur}: " + "; ".join(refs)]
     return "\n".join(lines).rstrip() + "\n"
@@ -61,11 +63,12 @@ def check_report(project) -> str:
     """What `charter check` prints when the charter renders."""
     charter = project.charter
     clauses = len(charter.clauses())
-    lines = [f"OK: {project.loaded.display}: '{charter.title}' renders: {len(charter.articles)} articles, "
-             f"{clauses} clauses, digest {charter.digest[:12]}"]
+    lines = [_("OK: {file}: '{title}' renders: {articles} articles, {clauses} clauses, digest {digest}").format(
+        file=project.loaded.display, title=charter.title, articles=len(charter.articles), clauses=clauses,
+        digest=charter.digest[:12])]
     defaults = project.selection.defaults_used()
     if defaults:
-        lines += ["", "Variables at their default value (see 'charter modules show ID'; adapt them if they do not fit):"]
+        lines += ["", _("Variables at their default value (see 'charter modules show ID'; adapt them if they do not fit):")]
         lines += [f"  - {module}: {', '.join(names)}" for module, names in defaults.items()]
     return "\n".join(lines)
 
@@ -90,4 +93,4 @@ def check_hygiene(library: Library, folder, profile=None) -> None:
         folder_only = Library({m.id: m for m in mine})
         problems += text_problems(folder_only, load_charter(releases[-1]), releases[-1].version, any_origin=True)
     if problems:
-        raise ModuleError(problems, hint="bump 'version' in module.yml and add one changelog entry per version")
+        raise ModuleError(problems, hint=_("bump 'version' in module.yml and add one changelog entry per version"))

@@ -18,6 +18,7 @@ from charter_kit.diff.changes import (META_FIELDS, STAMP_FIELDS, ArticleChange, 
                                       ClausePlace, MetaChange, Placement, ReleaseInfo, Side, new_text, old_text)
 from charter_kit.diff.words import same_words, substance, word_ops
 from charter_kit.errors import DiffError
+from charter_kit.i18n import _
 from charter_kit.model.charter import Charter
 
 __all__ = ["CharterDiff", "ReleaseInfo", "diff"]
@@ -54,7 +55,8 @@ def _clause_index(charter: Charter, meta: ReleaseInfo | None) -> dict[str, Claus
         for i, clause in enumerate(article.clauses):
             if clause.id in index:
                 name = (meta and meta.version) or charter.display_version
-                raise DiffError(f"version {name}: clause '{clause.id}' appears twice; the charter is malformed")
+                raise DiffError(_("version {version}: clause '{id}' appears twice; the charter is malformed").format(
+                    version=name, id=clause.id))
             index[clause.id] = ClausePlace(clause, article, i)
     return index
 

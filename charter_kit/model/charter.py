@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from charter_kit.i18n import _
 from charter_kit.model.vocabulary import CLAUSE_LINK_RE
 
 SCHEMA_VERSION = 1
@@ -132,10 +133,12 @@ class Charter:
     def __post_init__(self) -> None:
         for n, article in enumerate(self.articles, start=1):
             if article.number != n:
-                raise ValueError(f"article {article.id} numbered {article.number}, expected {n}")
+                raise ValueError(_("article {id} numbered {number}, expected {n}").format(
+                    id=article.id, number=article.number, n=n))
             for m, clause in enumerate(article.clauses, start=1):
                 if clause.number != f"{n}.{m}":
-                    raise ValueError(f"clause {clause.id} numbered {clause.number}, expected {n}.{m}")
+                    raise ValueError(_("clause {id} numbered {number}, expected {n}").format(
+                        id=clause.id, number=clause.number, n=f"{n}.{m}"))
 
     # -- lookups -----------------------------------------------------------------------------
     def clauses(self) -> list[Clause]:
@@ -193,17 +196,18 @@ class Charter:
     def from_dict(cls, data: dict[str, Any]) -> Charter:
         """Rebuild a Charter from ``to_dict`` output; raises ValueError on a malformed dict."""
         if not isinstance(data, dict):
-            raise ValueError("a charter must be a JSON object")
+            raise ValueError(_("a charter must be a JSON object"))
         data = dict(data)
         schema = data.pop("schema", None)
         if schema != SCHEMA_VERSION:
-            raise ValueError(f"unsupported charter schema {schema!r} (expected {SCHEMA_VERSION})")
+            raise ValueError(_("unsupported charter schema {schema} (expected {expected})").format(
+                schema=repr(schema), expected=SCHEMA_VERSION))
         try:
             articles = tuple(_article(a) for a in data.pop("articles"))
             approvals = tuple(dict(a) for a in data.pop("approvals", ()))
             return cls(articles=articles, approvals=approvals, **_only(cls, data))
         except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"malformed charter: {exc}") from None
+            raise ValueError(_("malformed charter: {error}").format(error=exc)) from None
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Charter:

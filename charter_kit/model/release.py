@@ -18,6 +18,7 @@ import yaml
 
 from charter_kit import __version__
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import _
 from charter_kit.model.semver import Version
 from charter_kit.model.vocabulary import date_in_range
 
@@ -51,7 +52,8 @@ class Approval:
         """"Jeanne Roy, DRH, 2027-01-02" -> name, role, date (the date last, the role optional)."""
         parts = [p.strip() for p in str(text).split(",") if p.strip()]
         if not parts:
-            raise ReleaseError(f"'{text}' names no one", hint='write --approved-by "Jeanne Roy, DRH, 2027-01-02"')
+            raise ReleaseError(_("'{text}' names no one").format(text=text),
+                               hint=_("write {example}").format(example='--approved-by "Jeanne Roy, DRH, 2027-01-02"'))
         date = parts.pop() if len(parts) > 1 and _parse_date(parts[-1]) is not None else None
         return cls(parts[0], ", ".join(parts[1:]) or None, date)
 
@@ -145,16 +147,16 @@ def release_from_yaml(text: str, path: Path) -> Release:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ReleaseError(f"{display}: invalid YAML ({one_line(exc)})") from None
+        raise ReleaseError(_("{file}: invalid YAML ({error})").format(file=display, error=one_line(exc))) from None
     if not isinstance(data, dict):
-        raise ReleaseError(f"{display}: expected a mapping of release fields")
+        raise ReleaseError(_("{file}: expected a mapping of release fields").format(file=display))
     data.pop("seal", None)
     unknown = sorted(set(data) - set(_FIELDS) - set(_OPTIONAL))
     missing = [name for name in _FIELDS if name not in data]
-    problems = [f"unknown fields: {', '.join(map(str, unknown))}"] if unknown else []
-    problems += [f"missing fields: {', '.join(missing)}"] if missing else []
+    problems = [_("unknown fields: {fields}").format(fields=", ".join(map(str, unknown)))] if unknown else []
+    problems += [_("missing fields: {fields}").format(fields=", ".join(missing))] if missing else []
     if problems:
-        raise ReleaseError(f"{display}: " + "; ".join(problems))
+        raise ReleaseError(_("{file}: {problem}").format(file=display, problem="; ".join(problems)))
     _check_types(data, display)
     approvals = tuple(Approval(a) if isinstance(a, str) else Approval(a["name"], a.get("role"), a.get("date"))
                       for a in data["approvals"])
@@ -163,29 +165,31 @@ def release_from_yaml(text: str, path: Path) -> Release:
 
 def _check_types(data: dict[str, Any], display: Path) -> None:
     def bad(name: str, expected: str) -> ReleaseError:
-        return ReleaseError(f"{display}: {name}: expected {expected}, got {data[name]!r}")
+        return ReleaseError(_("{file}: {key}: expected {expected}, got {got}").format(
+            file=display, key=name, expected=expected, got=repr(data[name])))
 
     for name in ("version", "date", "effective_date", "kind", "digest", "charter_kit"):
         if not isinstance(data[name], str):
-            raise bad(name, "text")
+            raise bad(name, _("text"))
     for name in ("date", "effective_date"):
         if _parse_date(data[name]) is None or not date_in_range(data[name]):
-            raise bad(name, "a date YYYY-MM-DD")
+            raise bad(name, _("a date YYYY-MM-DD"))
     for name in ("previous_version", "notes", *[n for n in _OPTIONAL if n in data]):
         if data[name] is not None and not isinstance(data[name], str):
-            raise bad(name, "text or null")
+            raise bad(name, _("text or null"))
     if not isinstance(data["approvals"], list) or not all(_approval_ok(a) for a in data["approvals"]):
-        raise bad("approvals", "a list of texts or of {name, role, date}")
+        raise bad("approvals", _("a list of texts or of {fields}").format(fields="{name, role, date}"))
     for name in ("modules", "files"):
         value = data[name]
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                   for k, v in value.items()):
-            raise bad(name, "a mapping of texts")
+            raise bad(name, _("a mapping of texts"))
     outside = [name for name in data["files"] if not _FILE_NAME.match(name) or name == RELEASE_FILE]
     if outside:
-        raise ReleaseError(f"{display}: files: '{outside[0]}' is not a file name of this release folder")
+        raise ReleaseError(_("{file}: files: '{name}' is not a file name of this release folder").format(
+            file=display, name=outside[0]))
     if CHARTER_FILE not in data["files"] or not any(name.endswith(".pdf") for name in data["files"]):
-        raise bad("files", f"{CHARTER_FILE}, the PDF annex and any other output, with their sha256")
+        raise bad("files", _("{file}, the PDF annex and any other output, with their sha256").format(file=CHARTER_FILE))
 
 
 def _approval_ok(value: Any) -> bool:
@@ -201,7 +205,8 @@ def _approval_ok(value: Any) -> bool:
 def parse_date(text: str, what: str) -> str:
     """Check an ISO date given by the user and return it; a ReleaseError names ``what``."""
     if _parse_date(text) is None:
-        raise ReleaseError(f"{what}: '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-03-01)")
+        raise ReleaseError(_("{what}: '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-03-01)").format(
+            what=what, text=text))
     return str(text)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from charter_kit.i18n import _
+
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
@@ -27,7 +29,8 @@ class Version:
         """Parse ``text``; raise ValueError with an explanation when it is not semver."""
         m = _SEMVER.match(str(text))
         if not m:
-            raise ValueError(f"'{text}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+            raise ValueError(_("'{text}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 1.0.0)").format(
+                text=text))
         pre = tuple(m.group(4).split(".")) if m.group(4) else ()
         return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)), pre, str(text))
 

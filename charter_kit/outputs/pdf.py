@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from charter_kit.errors import OutputError
+from charter_kit.i18n import N_, _
 from charter_kit.locales import fr
 from charter_kit.model.charter import Article, Charter
 from charter_kit.outputs import markup
@@ -25,8 +26,8 @@ from charter_kit.typeset.markup import blocks, clean, inlines, text
 
 #: Name of the charter's canonical JSON inside the PDF.
 ATTACHMENT = "charter.json"
-LOGO_HINT = ("vérifiez le logo du profil (branding.logo) : une image PNG, JPEG ou SVG lisible, "
-             "sans image liée à une adresse ou à un fichier")
+LOGO_HINT = N_("check the profile's logo (branding.logo): a readable PNG, JPEG or SVG image, with no image "
+               "linked to an address or a file")
 
 
 def render_pdf(charter: Charter) -> bytes:
@@ -37,14 +38,14 @@ def render_pdf(charter: Charter) -> bytes:
 def render_guide(charter: Charter) -> bytes:
     """The guide and procedures PDF of a charter that has one (``markup.has_guide``)."""
     if not markup.has_guide(charter):
-        raise OutputError("this charter has no separate guide: its PDF annex holds every clause",
-                          hint="a guide and procedures PDF is made for a charter whose status is "
-                               "annexe-reglement-interieur or note-de-service and whose clauses are not all rules")
+        raise OutputError(_("this charter has no separate guide: its PDF annex holds every clause"),
+                          hint=_("a guide and procedures PDF is made for a charter whose status is "
+                                 "annexe-reglement-interieur or note-de-service and whose clauses are not all rules"))
     return _compile(charter, annex_data(charter, part="guide"))
 
 
 def _compile(charter: Charter, data: dict[str, Any]) -> bytes:
-    hint = LOGO_HINT if markup.logo(charter) is not None else None
+    hint = _(LOGO_HINT) if markup.logo(charter) is not None else None
     return compile_pdf("annex.typ", data, date=markup.charter_date(charter),
                        inputs={"charter": charter.to_json()}, hint=hint)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.i18n import _
 
 #: How much deeper Zensical resolves a relative address written into a page's HTML than Material:
 #: it reads it from the Markdown file (articles/x.md), not from the built page (articles/x/).
@@ -32,8 +33,9 @@ def command() -> list[str]:
         return [str(script)]
     found = shutil.which("zensical")
     if found is None:
-        raise CharterError("the site engine 'zensical' is not installed",
-                           hint="pip install 'charter-kit[zensical]', or remove site.engine from charter.yml")
+        raise CharterError(_("the site engine 'zensical' is not installed"),
+                           hint=_("{command}, or remove site.engine from charter.yml").format(
+                               command="pip install 'charter-kit[zensical]'"))
     return [found]
 
 
@@ -44,10 +46,11 @@ def run_zensical(config_file: Path, out_dir: Path, epoch: int) -> None:
                             cwd=config_file.parent, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         details = "\n".join(f"  - {line}" for line in (result.stdout + result.stderr).splitlines() if line.strip())
-        raise CharterError(f"the site could not be built with Zensical:\n{details}",
-                           hint="a clause may link to a page or an anchor that does not exist")
+        raise CharterError(_("the site could not be built with Zensical:\n{details}").format(details=details),
+                           hint=_("a clause may link to a page or an anchor that does not exist"))
     built = config_file.parent / "site"
     try:
         shutil.copytree(built, out_dir, dirs_exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None
+        raise OutputError(_("{folder}: cannot write the site ({reason})").format(folder=out_dir,
+                                                                               reason=exc.strerror)) from None

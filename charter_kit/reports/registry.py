@@ -13,6 +13,7 @@ from importlib import import_module
 
 from charter_kit.diff.changes import CharterDiff
 from charter_kit.errors import DiffError, did_you_mean
+from charter_kit.i18n import _
 from charter_kit.model.charter import Charter
 
 
@@ -65,6 +66,6 @@ def render_diff(d: CharterDiff, fmt: str, *, new: Charter | None = None, color: 
     try:
         report = REPORTS[fmt]
     except KeyError:
-        raise DiffError(f"unknown diff format '{fmt}'." + did_you_mean(fmt, FORMATS),
-                        hint="choose one of " + ", ".join(FORMATS)) from None
+        raise DiffError(_("unknown diff format '{format}'.").format(format=fmt) + did_you_mean(fmt, FORMATS),
+                        hint=_("choose one of {formats}").format(formats=", ".join(FORMATS))) from None
     return report.writer(d, ReportOptions(new=new, color=color, author=author, line_numbers=line_numbers))

@@ -20,6 +20,7 @@ import yaml
 
 from charter_kit.compose.yamlfile import parse_yaml
 from charter_kit.errors import AdoptionRecordError, Problem, ProblemsError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_write
 from charter_kit.model.charter import canonical
 from charter_kit.model.release import Release, sha256
@@ -61,7 +62,7 @@ def parse_entries(data: bytes, display: str) -> list[dict[str, Any]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise AdoptionRecordError([Problem(display, None, None, "not UTF-8 text")]) from None
+        raise AdoptionRecordError([Problem(display, None, None, _("not UTF-8 text"))]) from None
     doc, lines, problems = parse_yaml(text, display, AdoptionRecordError)
     if problems:
         raise AdoptionRecordError(problems)
@@ -70,9 +71,9 @@ def parse_entries(data: bytes, display: str) -> list[dict[str, Any]]:
     entries = doc.get("milestones") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise AdoptionRecordError([Problem(display, lines.line(()) or 1, None,
-                                           "expected a mapping with a list 'milestones:'")])
+                                           _("expected a mapping with a list 'milestones:'"))])
     bad = [Problem(display, lines.line(("milestones", i)), f"milestones.{i}",
-                   "expected milestone, date, ref, entity and establishment")
+                   _("expected milestone, date, ref, entity and establishment"))
            for i, e in enumerate(entries) if not _entry_ok(e)]
     if bad:
         raise AdoptionRecordError(bad)
@@ -129,7 +130,7 @@ def append_entry(root: Path, release: Release, entry: dict[str, Any]) -> dict[st
     problems = chain_problems(entries, release, str(path))
     if problems:
         raise AdoptionRecordError([Problem(str(path), None, None, p) for p in problems],
-                                  hint="restore the file from version control; nothing was written")
+                                  hint=_("restore the file from version control; nothing was written"))
     chained = {k: entry.get(k) for k in FIELDS}
     chained["previous"] = entries[-1]["hash"] if entries else release.digest
     chained["hash"] = entry_hash(chained)
@@ -149,11 +150,13 @@ def chain_problems(entries: list[dict[str, Any]], release: Release, display: str
     previous = release.digest
     for i, entry in enumerate(entries, start=1):
         if entry.get("previous") != previous:
-            where = "the release's digest" if i == 1 else f"entry {i - 1}"
-            problems.append(f"{display}: entry {i} ({entry.get('milestone')}) is not chained to {where} "
-                            "(an entry was removed, reordered or belongs to another release)")
+            where = _("the release's digest") if i == 1 else _("entry {n}").format(n=i - 1)
+            problems.append(_("{file}: entry {n} ({milestone}) is not chained to {where} (an entry was removed, "
+                              "reordered or belongs to another release)").format(
+                file=display, n=i, milestone=entry.get("milestone"), where=where))
         if entry.get("hash") != entry_hash(entry):
-            problems.append(f"{display}: entry {i} ({entry.get('milestone')}) was changed after it was recorded")
+            problems.append(_("{file}: entry {n} ({milestone}) was changed after it was recorded").format(
+                file=display, n=i, milestone=entry.get("milestone")))
         previous = entry.get("hash")
     return problems
 
@@ -171,7 +174,8 @@ def verify_logs(root: Path, releases: list[Release]) -> dict[str, list[str]]:
             continue
         display = f"{ADOPTION_DIR}/{path.name}"
         if version not in known:
-            out[version] = [f"{display}: there is no release {version} for this adoption record"]
+            out[version] = [_("{file}: there is no release {version} for this adoption record").format(
+                file=display, version=version)]
             continue
         try:
             out[version] = chain_problems(read_entries(path), known[version], display)

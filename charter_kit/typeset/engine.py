@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from charter_kit.errors import OutputError
+from charter_kit.i18n import _
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 #: PDF/A-3a: archival, tagged, files may be attached; PDF/UA-1: accessible. Typst checks both.
@@ -46,7 +47,7 @@ main = base64.b64decode(job["source"]) if job["source"] is not None else job["ma
 try:
     pdf = compile_pdf(main, job["data"], date=job["date"], inputs=job["inputs"], root=Path(job["root"]))
 except OutputError as exc:
-    json.dump({"message": exc.message}, sys.stderr)
+    json.dump({"message": getattr(exc, "text", exc.message)}, sys.stderr)
     sys.exit(3)
 sys.stdout.buffer.write(pdf)
 """
@@ -75,8 +76,8 @@ def compile_pdf(main: str | bytes, data: Mapping[str, Any], *, date: str | None 
             return compiler.compile(input=source, format="pdf", sys_inputs=values,
                                     pdf_standards=list(STANDARDS), timestamp=timestamp(date))
         except typst.TypstError as exc:
-            raise OutputError(f"le PDF n'a pas pu être composé : {exc.message}",
-                              hint=hint or "signalez ce message à l'équipe charter-kit") from None
+            raise OutputError(_("the PDF could not be typeset: {error}").format(error=exc.message),
+                              hint=hint or _("report this message to the charter-kit team")) from None
 
 
 def _compile_elsewhere(main: str | bytes, data: Mapping[str, Any], *, date: str | None,
@@ -92,9 +93,9 @@ def _compile_elsewhere(main: str | bytes, data: Mapping[str, Any], *, date: str 
         message = json.loads(done.stderr)["message"]
     except (ValueError, KeyError, TypeError):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise OutputError(f"le PDF n'a pas pu être composé : {message[0]}",
-                          hint="signalez ce message à l'équipe charter-kit") from None
-    raise OutputError(message.split("\nHint: ")[0], hint=hint or "signalez ce message à l'équipe charter-kit")
+        raise OutputError(_("the PDF could not be typeset: {error}").format(error=message[0]),
+                          hint=_("report this message to the charter-kit team")) from None
+    raise OutputError(message, hint=hint or _("report this message to the charter-kit team"))
 
 
 def _compiler(root: Path) -> Any:
