@@ -27,6 +27,8 @@ from charter_kit.commands.serve import preview, watched_paths
 from conftest import MINIMAL_PROFILE, SMALL_EXAMPLE, assert_user_error, run, write_tree
 
 PDF = "charte-reseaux-sociaux-projet.pdf"
+#: The small example is a note de service whose clauses declare natures: it has a guide beside its rules.
+GUIDE = "charte-reseaux-sociaux-guide-projet.pdf"
 
 
 def make_project(folder: Path) -> Path:
@@ -80,8 +82,10 @@ def test_build_writes_the_site_and_the_pdf_next_to_the_profile(built):
     profile, result, files = built
     out = profile.parent / "build"
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [f"site: {out / 'site' / 'index.html'}", f"pdf: {out / PDF}"]
-    assert files[PDF].startswith(b"%PDF-")
+    assert result.output.splitlines() == [f"site: {out / 'site' / 'index.html'}", f"pdf: {out / PDF}",
+                                          f"guide: {out / GUIDE}"]
+    assert files[PDF].startswith(b"%PDF-") and files[GUIDE].startswith(b"%PDF-")
+    assert files[f"site/{GUIDE}"] == files[GUIDE]
     assert files[f"site/{PDF}"] == files[PDF]  # the site serves the same annex
     assert f'href="{PDF}"' in files["site/index.html"].decode("utf-8")
     charter = load_project(profile).charter
@@ -197,7 +201,7 @@ def test_no_site_builds_only_the_pdf(tmp_path):
     profile = make_project(tmp_path / "projet")
     result = run("build", "-p", profile, "--no-site", "--out", tmp_path / "sortie")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [f"pdf: {tmp_path / 'sortie' / PDF}"]
+    assert result.output.splitlines() == [f"pdf: {tmp_path / 'sortie' / PDF}", f"guide: {tmp_path / 'sortie' / GUIDE}"]
     assert not (tmp_path / "sortie" / "site").exists()
 
 
