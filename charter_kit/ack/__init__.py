@@ -7,7 +7,7 @@ It reads the release store (through ``versions`` only), the model, the diff and 
 from __future__ import annotations
 
 EXTRA_HINT = "pip install 'charter-kit[ack]'"
-_REQUIRED = ("sqlalchemy", "alembic", "starlette", "argon2", "openpyxl", "itsdangerous")
+_REQUIRED = ("sqlalchemy", "alembic", "starlette", "uvicorn", "argon2", "openpyxl", "itsdangerous", "python_multipart")
 
 
 def missing_packages() -> list[str]:

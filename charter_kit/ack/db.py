@@ -31,7 +31,6 @@ DEFAULT_PATH = Path("acks") / "registry.db"
 URL_ENV = "CHARTER_ACK_DATABASE_URL"
 #: The PostgreSQL advisory lock that serialises appends to the event log (any constant works).
 CHAIN_LOCK = 0x636B5F61636B  # "ck_ack"
-MIGRATION_LOCK = CHAIN_LOCK + 1
 
 
 class Base(DeclarativeBase):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-if TYPE_CHECKING:
-    from charter_kit.ack.db import Registry
-
 HERE = Path(__file__).resolve().parent
+#: The PostgreSQL advisory lock held while migrating (workers starting together migrate once).
+MIGRATION_LOCK = 0x636B5F61636C
 
 
 def config():
@@ -36,7 +34,7 @@ def current_revision(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(registry: "Registry") -> None:
+def upgrade(registry) -> None:
     """Bring the registry's tables to the newest revision; a no-op when they already are."""
     from alembic import command
 
@@ -47,8 +45,6 @@ def upgrade(registry: "Registry") -> None:
     with registry.engine.begin() as conn:
         if registry.dialect == "postgresql":
             # Several workers may start at once: one migrates, the others wait and find it done.
-            from charter_kit.ack.db import MIGRATION_LOCK
-
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         if current_revision(conn) == wanted:
             return
