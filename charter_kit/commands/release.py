@@ -23,6 +23,7 @@ from charter_kit.compose.pipeline import project_from
 from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.diff.compare import diff
 from charter_kit.errors import ModuleError, ReleaseError
+from charter_kit.i18n import _, show_date
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import Approval, Release, parse_date
@@ -86,8 +87,8 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
                                    approvals=tuple(_approval_data(a) for a in approvals))
     before = load_charter(previous) if previous else None
     if before is not None and not request.allow_empty and same_text(before, charter):
-        raise ReleaseError(f"nothing changed since release {previous.version}; nothing was written",
-                           hint="change the profile first, or pass --allow-empty to release it anyway")
+        raise ReleaseError(_("nothing changed since release {version}; nothing was written").format(
+            version=previous.version), hint=_("change the profile first, or pass --allow-empty to release it anyway"))
     kind = request.kind or suggest_kind(before, charter)
     signer = load_signer(root, request.passphrase, charter.company.get("legal_name") or charter.company["name"])
     outputs = render_released(charter)
@@ -105,8 +106,8 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
     sealed = assess(charter, entries, base=dt.date.fromisoformat(request.date),
                     effective=dt.date.fromisoformat(effective), text=text_digest(charter))
     if sealed.has_procedure and not sealed.complete:
-        warnings += ("the adoption procedure is not complete: 'charter adoption' lists what remains, and the "
-                     "published site will say so until it is",)
+        warnings += (_("the adoption procedure is not complete: 'charter adoption' lists what remains, and the "
+                       "published site will say so until it is"),)
     return Created(release, request.kind is None, source, tuple(warnings), sealed)
 
 
@@ -120,20 +121,21 @@ def check_new_version(version: str, existing: Sequence[Release], root: Path) -> 
     except ValueError as exc:
         raise ReleaseError(str(exc), hint=_suggestion(version, last)) from None
     if any(r.version == version for r in existing) or (releases_dir(root) / version).exists():
-        raise ReleaseError(f"release {version} already exists in {RELEASES_DIR}/{version}; "
-                           "a release is never overwritten, nothing was written", hint=hint)
+        raise ReleaseError(_("release {version} already exists in {folder}; a release is never overwritten, "
+                             "nothing was written").format(version=version, folder=f"{RELEASES_DIR}/{version}"),
+                           hint=hint)
     if last is not None and not wanted > last.semver:
-        raise ReleaseError(f"version {version} is not greater than the last release {last.version}; "
-                           "nothing was written", hint=hint)
+        raise ReleaseError(_("version {version} is not greater than the last release {last}; nothing was written")
+                           .format(version=version, last=last.version), hint=hint)
 
 
 def _suggestion(version: str, last: Release | None) -> str:
     """The number to type instead of a malformed one ("v1.2.0" -> "1.2.0"; "2026.1" -> the next numbers)."""
     bare = version.strip().lstrip("vV")
     if is_semver(bare) and (last is None or Version.parse(bare) > last.semver):
-        return f"write the number without the letter: {bare}"
+        return _("write the number without the letter: {version}").format(version=bare)
     if last is None:
-        return "the first release is 1.0.0 (MAJOR.MINOR.PATCH)"
+        return _("the first release is 1.0.0 (MAJOR.MINOR.PATCH)")
     return _next_hint(last)
 
 
@@ -141,7 +143,8 @@ def _next_hint(last: Release | None) -> str | None:
     if last is None:
         return None
     patch, minor, major = last.semver.next_versions()
-    return f"the next version is {patch} (editorial fix), {minor} or {major}"
+    return _("the next version is {patch} (editorial fix), {minor} or {major}").format(
+        patch=patch, minor=minor, major=major)
 
 
 # -- approvals -------------------------------------------------------------------------------------
@@ -152,16 +155,21 @@ def check_approvals(given: Sequence[str | Approval], date: str, *, strict: bool)
         if a.date is not None:
             parse_date(a.date, f"--approved-by '{a.text}'")
             if a.date > date:
-                raise ReleaseError(f"the approval '{a.text}' is dated after the release ({date}); nothing was written",
-                                   hint="a version is approved before it is released")
+                raise ReleaseError(_("the approval '{approval}' is dated after the release ({date}); nothing was "
+                                     "written").format(approval=a.text, date=show_date(date)),
+                                   hint=_("a version is approved before it is released"))
     warnings = []
     if not approvals:
-        warnings.append("no approval recorded: add --approved-by \"Name, role, YYYY-MM-DD\" for each person who "
-                        "approved this version")
-    warnings += [f"the approval '{a.text}' has no {' and no '.join(w for w, v in (('role', a.role), ('date', a.date)) if not v)}"
-                 for a in approvals if not (a.role and a.date)]
+        warnings.append(_("no approval recorded: add {option} for each person who approved this version").format(
+            option='--approved-by "Name, role, YYYY-MM-DD"'))
+    for a in approvals:
+        if not a.role and not a.date:
+            warnings.append(_("the approval '{approval}' has no role and no date").format(approval=a.text))
+        elif not (a.role and a.date):
+            warnings.append((_("the approval '{approval}' has no role") if not a.role
+                             else _("the approval '{approval}' has no date")).format(approval=a.text))
     if strict and warnings:
-        raise ReleaseError("--strict: " + "; ".join(warnings) + "; nothing was written")
+        raise ReleaseError(_("--strict: {problems}; nothing was written").format(problems="; ".join(warnings)))
     return approvals, warnings
 
 
@@ -177,7 +185,7 @@ def check_modules(library, charter: Charter, previous: Release | None) -> None:
     if previous is not None:
         problems += text_problems(library, load_charter(previous), previous.version)
     if problems:
-        raise ModuleError(problems, hint="fix the module, then release again; nothing was written")
+        raise ModuleError(problems, hint=_("fix the module, then release again; nothing was written"))
 
 
 # -- dates -----------------------------------------------------------------------------------------
@@ -188,41 +196,49 @@ def effective_date(request: ReleaseRequest, loaded: LoadedProfile, adoption: Ado
     from_profile = loaded.profile.charter.effective_date
     if from_profile is not None:
         line = loaded.lines.line(("charter", "effective_date"))
-        return from_profile.isoformat(), f"charter.effective_date in {loaded.display}" + (f", line {line}" if line else "")
+        where = (_("charter.effective_date in {file}, line {line}") if line
+                 else _("charter.effective_date in {file}")).format(file=loaded.display, line=line)
+        return from_profile.isoformat(), where
     if adoption.has_procedure:
-        return adoption.earliest.isoformat(), "the earliest lawful date of the adoption procedure"
-    return request.date, "the release date (no charter.effective_date in the profile)"
+        return adoption.earliest.isoformat(), _("the earliest lawful date of the adoption procedure")
+    return request.date, _("the release date (no charter.effective_date in the profile)")
 
 
 def check_dates(date: str, effective: str, previous: Release | None, *, source: str = "--effective") -> None:
     """Refuse an effective date before the release date, dates before the previous release's, or the
     effective date of a version already in force (two versions may share one only when the new one
     replaces the other before it comes into force)."""
-    if previous is not None and source.startswith("charter.effective_date") and effective <= previous.effective_date \
+    in_profile = source.startswith("charter.effective_date")  # its translations keep the key first
+    if previous is not None and in_profile and effective <= previous.effective_date \
             and not (effective == previous.effective_date and date < previous.effective_date):
-        raise ReleaseError(f"{source}, still holds {effective}, the effective date of release {previous.version} "
-                           "(or an earlier one); nothing was written",
-                           hint="set the new version's intended date there, or pass --effective")
+        raise ReleaseError(_("{source}, still holds {effective}, the effective date of release {version} "
+                             "(or an earlier one); nothing was written").format(
+                                 source=source, effective=show_date(effective), version=previous.version),
+                           hint=_("set the new version's intended date there, or pass --effective"))
     if effective < date:
-        raise ReleaseError(f"the effective date {effective} is before the release date {date} "
-                           f"(effective date from {source}); nothing was written",
-                           hint="give --effective on or after --date, or set charter.effective_date in the profile")
+        raise ReleaseError(_("the effective date {effective} is before the release date {date} "
+                             "(effective date from {source}); nothing was written").format(
+                                 effective=show_date(effective), date=show_date(date), source=source),
+                           hint=_("give --effective on or after --date, or set charter.effective_date in the profile"))
     if previous is None:
         return
     if date < previous.date:
-        raise ReleaseError(f"the release date {date} is before the date of release {previous.version} "
-                           f"({previous.date}); nothing was written")
+        raise ReleaseError(_("the release date {date} is before the date of release {version} ({previous}); "
+                             "nothing was written").format(date=show_date(date), version=previous.version,
+                                                           previous=show_date(previous.date)))
     if effective < previous.effective_date:
-        raise ReleaseError(f"the effective date {effective} is before the effective date of release "
-                           f"{previous.version} ({previous.effective_date}; effective date from {source}); "
-                           "nothing was written",
-                           hint="a newer version cannot apply before the one it replaces")
+        raise ReleaseError(_("the effective date {effective} is before the effective date of release {version} "
+                             "({previous}; effective date from {source}); nothing was written").format(
+                                 effective=show_date(effective), version=previous.version,
+                                 previous=show_date(previous.effective_date), source=source),
+                           hint=_("a newer version cannot apply before the one it replaces"))
     if effective == previous.effective_date and date >= previous.effective_date:
-        stale = " still holds the previous version's date" if source.startswith("charter.effective_date") else ""
-        raise ReleaseError(f"the effective date {effective} is the one of release {previous.version}, which "
-                           f"applies since that day (effective date from {source}{stale}); two versions cannot apply "
-                           "from the same day; nothing was written",
-                           hint="set the new version's intended date in charter.effective_date, or pass --effective")
+        stale = " " + _("still holds the previous version's date") if in_profile else ""
+        raise ReleaseError(_("the effective date {effective} is the one of release {version}, which applies since "
+                             "that day (effective date from {source}{stale}); two versions cannot apply from the same "
+                             "day; nothing was written").format(effective=show_date(effective),
+                                                                version=previous.version, source=source, stale=stale),
+                           hint=_("set the new version's intended date in charter.effective_date, or pass --effective"))
 
 
 # -- adoption --------------------------------------------------------------------------------------
@@ -234,19 +250,20 @@ def check_adoption(adoption: Adoption, effective: str, *, force: bool) -> str | 
     reasons = []
     if adoption.stale:
         names = ", ".join(f"{e['milestone']} ({e['date']})" for e in adoption.stale)
-        reasons.append(f"milestones recorded for another text of the draft: {names}")
+        reasons.append(_("milestones recorded for another text of the draft: {names}").format(names=names))
     day = dt.date.fromisoformat(effective)
     if adoption.has_procedure and day < adoption.earliest:
-        reasons.append(f"the effective date {effective} is before the earliest lawful date "
-                       f"{adoption.earliest.isoformat()} ({fr.date(adoption.earliest)}), set by {adoption.reason}")
+        reasons.append(_("the effective date {effective} is before the earliest lawful date {earliest} ({long}), set "
+                         "by {reason}").format(effective=show_date(effective), earliest=show_date(adoption.earliest),
+                                               long=fr.date(adoption.earliest), reason=adoption.reason))
     if not reasons:
         return None
     if force:
         return "; ".join(reasons) + " (--force)"
-    raise ReleaseError("; ".join(reasons) + "; nothing was written",
-                       hint=f"use --effective {adoption.earliest.isoformat()} or later, record the formalities "
-                            "already done ('charter adoption record'), or pass --force to release anyway "
-                            "(release.yml records it)")
+    raise ReleaseError(_("{reasons}; nothing was written").format(reasons="; ".join(reasons)),
+                       hint=_("use --effective {date} or later, record the formalities already done ('charter "
+                              "adoption record'), or pass --force to release anyway (release.yml records it)").format(
+                                  date=show_date(adoption.earliest)))
 
 
 # -- comparing with the previous release -----------------------------------------------------------

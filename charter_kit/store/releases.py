@@ -17,6 +17,7 @@ from pathlib import Path
 from charter_kit import __version__
 from charter_kit.diff.compare import ReleaseInfo
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import _
 from charter_kit.fsutil import new_dir
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
@@ -49,17 +50,18 @@ def load_release(folder: Path) -> Release:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReleaseError(f"{path}: missing; {folder} is not a release",
-                           hint="a release folder holds charter.json, release.yml and the PDF") from None
+        raise ReleaseError(_("{file}: missing; {folder} is not a release").format(file=path, folder=folder),
+                           hint=_("a release folder holds charter.json, release.yml and the PDF")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{path}: cannot read the file ({one_line(exc)})") from None
+        raise ReleaseError(_("{file}: cannot read the file ({reason})").format(file=path, reason=one_line(exc))) from None
     release = release_from_yaml(text, folder)
     if release.version != folder.name:
-        raise ReleaseError(f"{path}: version {release.version} does not match its folder '{folder.name}'")
+        raise ReleaseError(_("{file}: version {version} does not match its folder '{folder}'").format(
+            file=path, version=release.version, folder=folder.name))
     try:
         release.semver
     except ValueError as exc:
-        raise ReleaseError(f"{path}: {exc}") from None
+        raise ReleaseError(_("{file}: {problem}").format(file=path, problem=exc)) from None
     return release
 
 
@@ -80,8 +82,8 @@ def find_release(releases: Sequence[Release], version: str) -> Release:
     for release in releases:
         if release.version == version:
             return release
-    known = ", ".join(r.version for r in releases) or "none yet"
-    raise ReleaseError(f"no release {version} (releases: {known})")
+    known = ", ".join(r.version for r in releases) or _("none yet")
+    raise ReleaseError(_("no release {version} (releases: {known})").format(version=version, known=known))
 
 
 def load_charter(release: Release) -> Charter:
@@ -90,10 +92,10 @@ def load_charter(release: Release) -> Charter:
     try:
         return Charter.from_json(path.read_bytes())
     except OSError as exc:
-        raise ReleaseError(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise ReleaseError(_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror)) from None
     except ValueError as exc:
-        raise ReleaseError(f"{path}: not a valid charter ({exc})",
-                           hint="run 'charter verify' to check every release") from None
+        raise ReleaseError(_("{file}: not a valid charter ({error})").format(file=path, error=exc),
+                           hint=_("run 'charter verify' to check every release")) from None
 
 
 def read_file(release: Release, name: str) -> bytes:
@@ -104,7 +106,7 @@ def read_file(release: Release, name: str) -> bytes:
 def release_file(release: Release, name: str) -> Path:
     """Where a file of a release read from the store is."""
     if release.path is None:
-        raise ReleaseError(f"release {release.version} has not been written yet")
+        raise ReleaseError(_("release {version} has not been written yet").format(version=release.version))
     return release.path / name
 
 
@@ -116,7 +118,7 @@ def release_info(release: Release) -> ReleaseInfo:
 
 def release_table(releases: Sequence[Release], on: dt.date) -> str:
     """What `charter releases` prints: one row per version, oldest first."""
-    rows = [("version", "date", "effective", "status", "digest", "kind")]
+    rows = [(_("version"), _("date"), _("effective"), _("status"), _("digest"), _("kind"))]
     rows += [(r.version, r.date, r.effective_date, fr.RELEASE_STATUS[status(r, releases, on)], r.digest[:12], r.kind)
              for r in releases]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -137,7 +139,7 @@ def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, ki
     ``sign`` makes the detached signature of release.yml, written beside it as ``release.yml.p7s``.
     """
     if kind not in RELEASE_KINDS:
-        raise ReleaseError(f"kind '{kind}' is not one of {', '.join(RELEASE_KINDS)}")
+        raise ReleaseError(_("kind '{kind}' is not one of {kinds}").format(kind=kind, kinds=", ".join(RELEASE_KINDS)))
     blob = charter.to_json().encode("utf-8")
     digest = sha256(blob)
     release = Release(
@@ -169,9 +171,11 @@ def _write_folder(target: Path, files: dict[str, bytes]) -> None:
                     fh.flush()
                     os.fsync(fh.fileno())
     except FileExistsError:
-        raise ReleaseError(f"{target}: appeared while writing; a release is never overwritten") from None
+        raise ReleaseError(_("{folder}: appeared while writing; a release is never overwritten").format(
+            folder=target)) from None
     except OSError as exc:
-        raise ReleaseError(f"{exc.filename or target}: cannot write the release ({exc.strerror})") from None
+        raise ReleaseError(_("{file}: cannot write the release ({reason})").format(
+            file=exc.filename or target, reason=exc.strerror)) from None
 
 
 # -- one writer at a time -------------------------------------------------------------------------
@@ -193,13 +197,15 @@ def writer_lock(root: Path) -> Iterator[None]:
     try:
         fd = os.open(Path(root) / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     except OSError as exc:
-        raise ReleaseError(f"{store}: cannot open the release store ({exc.strerror})") from None
+        raise ReleaseError(_("{folder}: cannot open the release store ({reason})").format(
+            folder=store, reason=exc.strerror)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ReleaseError(f"{store}: another `charter release` is writing in this project; nothing was written",
-                               hint="wait until it ends, then run the command again") from None
+            raise ReleaseError(_("{folder}: another `charter release` is writing in this project; nothing was "
+                                 "written").format(folder=store),
+                               hint=_("wait until it ends, then run the command again")) from None
         yield
     finally:
         os.close(fd)
@@ -213,5 +219,6 @@ def refuse_inside_store(root: Path, path: Path, option: str) -> None:
     except (OSError, RuntimeError):
         return
     if target == store or target.is_relative_to(store):
-        raise ReleaseError(f"{option} {path}: inside the release store {store}; a release is never written over",
-                           hint="choose a folder outside releases/")
+        raise ReleaseError(_("{option} {path}: inside the release store {store}; a release is never written over")
+                           .format(option=option, path=path, store=store),
+                           hint=_("choose a folder outside releases/"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import _, ngettext
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import CHARTER_FILE, RELEASE_FILE, Release, one_line, sha256
 from charter_kit.model.semver import Version
@@ -80,15 +81,16 @@ def _verification_order(v: Verification) -> tuple:
 def verification_report(results: Sequence[Verification]) -> str:
     """What `charter verify` prints: one line per release, its problems, then a summary."""
     if not results:
-        return "no release to verify"
+        return _("no release to verify")
     lines = []
     for result in results:
         digest = result.digest[:12] if result.digest else "-"
-        lines.append(f"{result.version}  {'OK' if result.ok else 'FAILED'}  {digest}")
+        lines.append(f"{result.version}  {_('OK') if result.ok else _('FAILED')}  {digest}")
         lines += [f"  - {problem}" for problem in result.problems]
         lines += [f"  · {note}" for note in result.notes]
     good = sum(r.ok for r in results)
-    lines.append(f"{good} of {len(results)} release{'s' if len(results) > 1 else ''} verified")
+    lines.append(ngettext("{good} of {count} release verified", "{good} of {count} releases verified",
+                          len(results)).format(good=good, count=len(results)))
     return "\n".join(lines)
 
 
@@ -103,7 +105,8 @@ def check_release(release: Release, expected_previous: str | None, *, read_pdf: 
     folder = release.path
     problems = _check_seal(folder / RELEASE_FILE)
     if release.previous_version != expected_previous:
-        problems.append(f"{folder / RELEASE_FILE}: {_chain_problem(release.previous_version, expected_previous)}")
+        problems.append(_("{file}: {problem}").format(file=folder / RELEASE_FILE,
+                                                      problem=_chain_problem(release.previous_version, expected_previous)))
     problems += _check_charter(release, deep)
     problems += _check_files(release, read_pdf)
     return problems
@@ -111,21 +114,23 @@ def check_release(release: Release, expected_previous: str | None, *, read_pdf: 
 
 def _chain_problem(named: str | None, expected: str | None) -> str:
     if named is None:
-        return f"names no previous version, but release {expected} comes before it"
+        return _("names no previous version, but release {expected} comes before it").format(expected=expected)
     if expected is None:
-        return f"names {named} as previous version, but there is no release before it (was it removed?)"
-    return f"names {named} as previous version, but the release before it is {expected}"
+        return _("names {named} as previous version, but there is no release before it (was it removed?)").format(
+            named=named)
+    return _("names {named} as previous version, but the release before it is {expected}").format(
+        named=named, expected=expected)
 
 
 def _check_seal(path: Path) -> list[str]:
     text = path.read_bytes()
     # Git's core.autocrlf rewrites line endings on checkout: say so, it is the likely culprit.
-    crlf = " (its line endings are now CRLF: check git's core.autocrlf)" if b"\r\n" in text else ""
+    crlf = " " + _("(its line endings are now CRLF: check git's core.autocrlf)") if b"\r\n" in text else ""
     m = _SEAL_RE.search(text)
     if not m:
-        return [f"{path}: the seal line is missing or damaged{crlf}"]
+        return [_("{file}: the seal line is missing or damaged").format(file=path) + crlf]
     if sha256(text[: m.start() + 1]) != m.group(1).decode("ascii"):
-        return [f"{path}: the file was changed after release (its seal does not match){crlf}"]
+        return [_("{file}: the file was changed after release (its seal does not match)").format(file=path) + crlf]
     return []
 
 
@@ -134,26 +139,27 @@ def _check_charter(release: Release, deep: bool = True) -> list[str]:
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        return [f"{path}: cannot read the file ({exc.strerror})"]
+        return [_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror)]
     problems = []
     digest = sha256(blob)
     if digest != release.digest:
-        problems.append(f"{path}: digest {digest[:12]}… does not match release.yml ({release.digest[:12]}…)")
+        problems.append(_("{file}: digest {digest}… does not match release.yml ({expected}…)").format(
+            file=path, digest=digest[:12], expected=release.digest[:12]))
     if digest != release.files.get(CHARTER_FILE):
-        problems.append(f"{path}: sha256 does not match the one in release.yml")
+        problems.append(_("{file}: sha256 does not match the one in release.yml").format(file=path))
     if not deep:
         return problems
     try:
         charter = Charter.from_json(blob)
     except (ValueError, UnicodeDecodeError) as exc:
-        return problems + [f"{path}: not a valid charter ({one_line(exc)})"]
+        return problems + [_("{file}: not a valid charter ({error})").format(file=path, error=one_line(exc))]
     if charter.to_json().encode("utf-8") != blob:
-        problems.append(f"{path}: not in canonical form (it was rewritten after release)")
+        problems.append(_("{file}: not in canonical form (it was rewritten after release)").format(file=path))
     stamp = (charter.version, charter.date, charter.effective_date)
     if stamp != (release.version, release.date, release.effective_date):
-        problems.append(f"{path}: version and dates {stamp} do not match release.yml")
+        problems.append(_("{file}: version and dates {stamp} do not match release.yml").format(file=path, stamp=stamp))
     if module_versions(charter) != release.modules:
-        problems.append(f"{path}: module versions do not match release.yml")
+        problems.append(_("{file}: module versions do not match release.yml").format(file=path))
     return problems
 
 
@@ -166,17 +172,18 @@ def _check_files(release: Release, read_pdf: bool) -> list[str]:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.append(f"{path}: cannot read the file ({exc.strerror})")
+            problems.append(_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror))
             continue
         if sha256(data) != expected:
-            problems.append(f"{path}: sha256 does not match the one in release.yml")
+            problems.append(_("{file}: sha256 does not match the one in release.yml").format(file=path))
         if read_pdf and name == release.pdf_name:
             printed = pdf_digests(data)
             if not printed:
-                problems.append(f"{path}: no digest could be read in the PDF")
+                problems.append(_("{file}: no digest could be read in the PDF").format(file=path))
             elif release.digest not in printed:
-                problems.append(f"{path}: the digest printed in the PDF ({sorted(printed)[0][:12]}…) "
-                                f"does not match release.yml ({release.digest[:12]}…)")
+                problems.append(_("{file}: the digest printed in the PDF ({digest}…) does not match release.yml "
+                                  "({expected}…)").format(file=path, digest=sorted(printed)[0][:12],
+                                                          expected=release.digest[:12]))
     return problems
 
 
@@ -203,8 +210,8 @@ def check_integrity(releases: Iterable[Release]) -> None:
     for release, previous in with_previous(releases):
         problems += check_release(release, previous.version if previous else None, read_pdf=False, deep=False)
     if problems:
-        raise ReleaseError("the release store is damaged:\n" + "\n".join(f"  - {p}" for p in problems),
-                           hint="run 'charter verify' for details; restore the release from version control")
+        raise ReleaseError(_("the release store is damaged:") + "\n" + "\n".join(f"  - {p}" for p in problems),
+                           hint=_("run 'charter verify' for details; restore the release from version control"))
 
 
 # -- one PDF on its own -----------------------------------------------------------------------------
@@ -239,29 +246,35 @@ def verify_pdf(path: Path) -> PdfVerification:
         attached = reader.attachments.get(PDF_ATTACHMENT) or []
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many kinds of errors on a damaged file
-        return PdfVerification(path, None, None, 0, (f"{path}: not a readable PDF ({one_line(exc)})",))
+        return PdfVerification(path, None, None, 0, (_("{file}: not a readable PDF ({error})").format(
+            file=path, error=one_line(exc)),))
     if not attached:
         return PdfVerification(path, None, None, 0, (
-            f"{path}: no {PDF_ATTACHMENT} attached (an annex made before the switch to Typst, or not by "
-            "charter-kit): check it within its release folder with 'charter verify'",))
+            _("{file}: no {attachment} attached (an annex made before the switch to Typst, or not by "
+              "charter-kit): check it within its release folder with 'charter verify'").format(
+                file=path, attachment=PDF_ATTACHMENT),))
     blob = attached[0]
     digest = sha256(blob)
     try:
         charter = Charter.from_json(blob)
     except (ValueError, UnicodeDecodeError) as exc:
-        return PdfVerification(path, digest, None, 0, (f"{path}: the attached {PDF_ATTACHMENT} is not a charter "
-                                                       f"({one_line(exc)})",))
+        return PdfVerification(path, digest, None, 0, (_("{file}: the attached {attachment} is not a charter "
+                                                         "({error})").format(file=path, attachment=PDF_ATTACHMENT,
+                                                                              error=one_line(exc)),))
     problems = []
     if charter.to_json().encode("utf-8") != blob:
-        problems.append(f"{path}: the attached {PDF_ATTACHMENT} is not in canonical form (it was rewritten)")
+        problems.append(_("{file}: the attached {attachment} is not in canonical form (it was rewritten)").format(
+            file=path, attachment=PDF_ATTACHMENT))
     printed = set(_HEX64_RE.findall(pages[0] if pages else ""))
     if digest not in printed:
-        shown = f"{sorted(printed)[0][:12]}…" if printed else "none"
-        problems.append(f"{path}: the digest on the cover ({shown}) is not the attached charter's ({digest[:12]}…)")
+        shown = f"{sorted(printed)[0][:12]}…" if printed else _("none")
+        problems.append(_("{file}: the digest on the cover ({shown}) is not the attached charter's ({digest}…)").format(
+            file=path, shown=shown, digest=digest[:12]))
     text = _body_text(pages)
     expected = _printed_clauses(charter, str(reader.metadata.title or "") if reader.metadata else "")
     missing = [c for c in expected if not all(b in text for b in _clause_blocks(c))]
-    problems += [f"{path}: clause {c.number} ({c.id}) is not printed as the attached charter says" for c in missing]
+    problems += [_("{file}: clause {number} ({id}) is not printed as the attached charter says").format(
+        file=path, number=c.number, id=c.id) for c in missing]
     return PdfVerification(path, digest, charter.version, len(expected), tuple(problems))
 
 
@@ -281,13 +294,15 @@ def pdf_verification_report(result: PdfVerification) -> str:
     """What `charter verify --pdf` prints."""
     lines = [str(result.path)]
     if result.digest:
-        lines.append(f"  {PDF_ATTACHMENT} attached: digest {result.digest[:12]}…, "
-                     f"{'version ' + result.version if result.version else 'draft'}")
+        which = _("version {version}").format(version=result.version) if result.version else _("draft")
+        lines.append("  " + _("{attachment} attached: digest {digest}…, {which}").format(
+            attachment=PDF_ATTACHMENT, digest=result.digest[:12], which=which))
     if result.ok:
-        lines += ["  digest printed on the cover: the attached charter's",
-                  f"  text: the {result.clauses} clauses are printed as the attached charter says", "OK"]
+        lines += ["  " + _("digest printed on the cover: the attached charter's"),
+                  "  " + _("text: the {count} clauses are printed as the attached charter says").format(
+                      count=result.clauses), _("OK")]
     else:
-        lines += [f"  - {problem}" for problem in result.problems] + ["FAILED"]
+        lines += [f"  - {problem}" for problem in result.problems] + [_("FAILED")]
     return "\n".join(lines)
 
 
