@@ -225,9 +225,53 @@ _THIS = sys.modules[__name__]
 
 def pytest_collectstart(collector):
     """Test files import their helpers with ``from conftest import …``: make that this file even
-    after pytest has loaded a sub-folder's own conftest.py (tests/ack), which takes the same name."""
-    if isinstance(collector, pytest.Module) and sys.modules.get("conftest") is not _THIS:
+    after pytest has loaded a sub-folder's own conftest.py (tests/ack), which takes the same name.
+    Likewise a module named like a file of the folder being collected (tests/ack/test_browser.py
+    and tests/integration/test_browser.py) is forgotten, so the folder's own file is imported."""
+    if not isinstance(collector, pytest.Module):
+        return
+    if sys.modules.get("conftest") is not _THIS:
         sys.modules["conftest"] = _THIS
+    here = collector.path.parent
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if name != "conftest" and "." not in name and file and Path(file).parent != here \
+                and (here / f"{name}.py").is_file():
+            del sys.modules[name]
+
+
+# -- the quick loop stays quick ---------------------------------------------------------------------
+MARKERS = ("slow", "browser", "office", "db")
+CPU_BUDGET = 2.0  # seconds of CPU a test may take and stay in `make test-fast`
+_cpu_used: dict[str, tuple[float, pytest.Item]] = {}
+
+
+def _cpu() -> float:
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Measure each test's CPU (setup, call, teardown; its waited-for children included)."""
+    start = _cpu()
+    try:
+        return (yield)
+    finally:
+        _cpu_used[item.nodeid] = (_cpu() - start, item)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the unmarked tests that took more than CPU_BUDGET of CPU: they belong under ``slow``.
+    CPU, not wall-clock time, so a loaded machine does not change the list."""
+    heavy = sorted(((cpu, nodeid) for nodeid, (cpu, item) in _cpu_used.items()
+                    if cpu > CPU_BUDGET and not any(item.get_closest_marker(m) for m in MARKERS)), reverse=True)
+    if heavy:
+        terminalreporter.section(f"unmarked tests over {CPU_BUDGET:g} s of CPU (mark them slow)")
+        for cpu, nodeid in heavy[:30]:
+            terminalreporter.write_line(f"{cpu:6.1f} s  {nodeid}")
 
 # -- no process left behind -------------------------------------------------------------------------
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h

@@ -233,6 +233,7 @@ def test_region_prints_the_language_that_prevails_and_only_in_belgium(tmp_path):
     assert_user_error(run("check", "-p", path), "line 1: charter.region: a region only applies to Belgium")
 
 
+@pytest.mark.slow
 def test_check_names_a_module_that_has_no_text_for_the_jurisdiction(tmp_path):
     meta = 'id: maison\nversion: 1.0.0\ntitle: {fr: "Maison"}\nsummary: {fr: "x"}\norder: 90\n'
     text = ('## Se faire assister {#assistance .information}\n{% if charter.jurisdiction == "ch" %}Selon le CO.'
@@ -267,6 +268,7 @@ ALL_CONTACT_MODULES = ["socle", "transparence", "confidentialite", "propriete-in
                        "prestataires", "sanctions", "gouvernance"]
 
 
+@pytest.mark.slow
 def test_one_contact_profile_reads_without_repeats_or_contradictions(tmp_path):
     path = make(tmp_path, profile("fr", "note-de-service", modules=ALL_CONTACT_MODULES, contacts=ONE_CONTACT))
     result = run("render", "-p", path)
@@ -306,6 +308,7 @@ def test_small_example_names_its_manager_once_for_two_roles():
     assert len(rows) == 3
 
 
+@pytest.mark.slow
 def test_check_asks_only_for_the_contacts_a_kept_clause_prints(tmp_path):
     meta = ('id: maison\nversion: 1.0.0\ntitle: {fr: "Maison"}\nsummary: {fr: "x"}\norder: 90\n'
             'contacts: [investisseurs]\noptions:\n  bourse: {type: bool, default: false, label: {fr: "Cotée"}}\n')

@@ -135,6 +135,7 @@ def test_cross_references_resolve_to_article_numbers(project):
         assert number in numbers and charter.clause(target).number == number
 
 
+@pytest.mark.slow
 def test_choices_each_render(project):
     for mid in IDS:
         module = LIBRARY.get(mid)

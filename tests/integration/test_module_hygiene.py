@@ -75,6 +75,7 @@ def test_a_setting_change_is_not_a_module_change(project):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_the_shipped_library_and_the_listed_example_are_clean():
     from conftest import LISTED_EXAMPLE, ROOT
 

@@ -177,7 +177,6 @@ def sample() -> tuple[Charter, bytes]:
 
 
 # -- content ----------------------------------------------------------------------------------------
-@pytest.mark.slow
 def held(charter: Charter, guide: bool = False) -> list[tuple[Article, list[Clause]]]:
     """The articles and clauses one PDF holds: everything, or, for a charter split in two documents
     (issue 12), the rules in the annex and the other clauses in the guide."""
@@ -195,6 +194,7 @@ def every_text(charter: Charter, annex: bytes) -> str:
     return body_text(read(annex)) + (" " + body_text(read(guide)) if guide else "")
 
 
+@pytest.mark.slow
 def test_every_clause_of_the_example_is_in_the_pdf(example):
     charter, data = example
     from charter_kit.outputs.pdf import render_guide

@@ -75,6 +75,7 @@ def test_a_module_whose_loop_makes_distinct_declared_clauses_renders(mini):
 KEYS = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(declared=st.lists(KEYS, min_size=1, max_size=4, unique=True), emitted=st.lists(KEYS, max_size=6),
        fences=st.lists(st.booleans(), max_size=6))

@@ -117,6 +117,7 @@ def example_site(tmp_path_factory) -> tuple:
 
 
 # -- structure ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_article_has_a_page_with_every_clause_anchored(example_site):
     charter, site = example_site
     home = page(site, "index.html")
@@ -133,6 +134,7 @@ def test_every_article_has_a_page_with_every_clause_anchored(example_site):
         assert any(href == f"articles/{article.id}/" for href, _ in home.links), article.id
 
 
+@pytest.mark.slow
 def test_legal_basis_closes_each_article(example_site):
     charter, site = example_site
     for article in charter.articles:
@@ -196,6 +198,7 @@ def test_draft_says_projet_and_has_no_pdf_link(sites):
 
 
 # -- accessibility -------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_french_one_h1_headings_in_order_links_with_text(example_site):
     _, site = example_site
     for path in html_pages(site):
@@ -217,6 +220,7 @@ def test_brand_colours_reach_aa_contrast_for_every_material_colour():
 
 
 # -- nothing leaves the site's host ------------------------------------------------------------------------
+@pytest.mark.slow
 def test_no_request_to_another_host(example_site):
     _, site = example_site
     for path in html_pages(site):
@@ -229,6 +233,7 @@ def test_no_request_to_another_host(example_site):
         assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
 
 
+@pytest.mark.slow
 def test_french_search_index(example_site):
     charter, site = example_site
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))

@@ -123,6 +123,7 @@ def test_every_clause_is_a_named_destination():
 
 
 # -- reproducibility -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_same_bytes_twice_and_in_another_process(sample):
     charter, data = sample
     assert render_pdf(sample_charter()) == data
@@ -226,6 +227,7 @@ def test_verify_pdf_catches_a_reworded_clause_under_the_original_charter(tmp_pat
                       "the digest on the cover")
 
 
+@pytest.mark.slow
 def test_verify_pdf_on_a_pdf_without_its_charter_points_to_the_release_folder(tmp_path):
     from conftest import LISTED_EXAMPLE, assert_user_error, run
 
@@ -234,6 +236,7 @@ def test_verify_pdf_on_a_pdf_without_its_charter_points_to_the_release_folder(tm
     assert_user_error(result, "carries no charter", "charter verify -p")
 
 
+@pytest.mark.slow
 def test_verify_pdf_knows_the_annex_from_the_guide_of_a_split_charter(tmp_path):
     """A disciplinary charter with natures makes two PDFs; each verifies against the clauses it holds."""
     from charter_kit.outputs.pdf import render_guide
