@@ -144,6 +144,22 @@ PROFILE_KEYS = {
     "company.legal_name": "Raison sociale (« Acme SA ») ; par défaut, le nom.",
     "company.listed": "`true` si les actions de l'entreprise sont négociées sur un marché réglementé.",
     "company.website": "Site public de l'entreprise (https://…).",
+    "company.entities": "Dans un groupe, les sociétés employeurs qui adoptent chacune la charte selon leur propre "
+                        "procédure (`charter adoption` les suit une à une).",
+    "company.entities[]": "Une société du groupe.",
+    "company.entities[].id": "Identifiant court, utilisé par `charter adoption record --entity`.",
+    "company.entities[].name": "Raison sociale de la société.",
+    "company.entities[].establishments": "Ses établissements, quand chacun adopte la charte séparément.",
+    "company.entities[].establishments[]": "Un établissement.",
+    "company.entities[].establishments[].id": "Identifiant court, utilisé par `--establishment`.",
+    "company.entities[].establishments[].name": "Nom de l'établissement dans les documents.",
+    "company.establishments": "Pour une entreprise seule : ses établissements, quand chacun adopte la charte "
+                              "séparément.",
+    "company.establishments[]": "Un établissement.",
+    "company.establishments[].id": "Identifiant court, utilisé par `--establishment`.",
+    "company.establishments[].name": "Nom de l'établissement dans les documents.",
+    "company.industrial": "Suisse : `true` pour une entreprise industrielle, qui doit avoir un règlement "
+                          "d'entreprise (loi sur le travail, art. 37).",
     "contacts": "Les personnes ou équipes que les salariés peuvent joindre, par rôle (`communication`, "
                 "`juridique`, `rh`, `dpo`…). Chaque module indique les rôles qu'il cite.",
     "contacts.*": "Un contact.",

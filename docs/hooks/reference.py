@@ -60,6 +60,16 @@ COMMAND_TEXT = {
                        "page « Modifications » de chaque version.",
     "charter diff": "Compare deux versions, ou une version et le projet en cours (`draft`), clause par "
                     "clause, avec la cause de chaque changement : texte, HTML, Markdown, JSON, DOCX ou PDF.",
+    "charter adoption": "La procédure d'adoption : `charter adoption [VERSION|draft]` montre les formalités "
+                        "faites et manquantes, pour chaque société et établissement, et la date d'entrée en "
+                        "vigueur la plus proche.",
+    "charter adoption show": "Montre la procédure d'une version, du projet (`draft`) ou, par défaut, de la "
+                             "dernière version (du projet s'il a changé depuis).",
+    "charter adoption record": "Enregistre une formalité (`avis-cse`, `depot-greffe`…) avec sa date et sa pièce "
+                               "justificative, pour le projet ou une version (registre chaîné après la version).",
+    "charter adoption pack": "Écrit les documents à envoyer (CSE, inspection du travail, greffe, affichage ; "
+                             "en Belgique, avis et registre d'observations), en PDF et en DOCX, avec le numéro "
+                             "et l'empreinte de la version.",
 }
 
 
