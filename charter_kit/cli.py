@@ -377,8 +377,10 @@ from charter_kit.cli_adoption import adoption as _adoption  # noqa: E402
 
 cli.add_command(_adoption)
 from charter_kit.cli_legal import keys as _keys  # noqa: E402
+from charter_kit.cli_legal import review as _review  # noqa: E402
 
 cli.add_command(_keys)
+cli.add_command(_review)
 
 
 def main() -> None:

@@ -80,3 +80,45 @@ def _company(profile: Path) -> str:
 
     company = load_profile(profile).profile.company
     return company.legal_name or company.name
+
+
+@click.group()
+def review() -> None:
+    """Bring legal's edits back from Word: tracked changes and comments become overrides."""
+
+
+@review.command("import")
+@click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@profile_option
+@click.option("--apply", "apply_", is_flag=True, help="Write the edits into charter.yml as overrides (text:, title:).")
+def review_import(docx: Path, profile: Path, apply_: bool) -> None:
+    """Show the tracked changes and comments of DOCX (made by charter-kit) as a diff against the draft."""
+    from charter_kit.commands.review import apply_review, import_review, review_diff
+    from charter_kit.reports.registry import render_diff
+
+    found = import_review(profile, docx)
+    changed = [p for p in found.proposals if p.changed]
+    click.echo(f"{docx}: {len(changed)} clause(s) edited, "
+               f"{sum(len(p.comments) for p in found.proposals) + len(found.comments_elsewhere)} comment(s), "
+               f"{len(found.problems)} problem(s)")
+    for p in found.proposals:
+        who = ", ".join(sorted(p.authors)) or "untracked edit"
+        if p.changed:
+            click.echo(f"  {p.clause.number} {p.clause.id}: {'title and text' if p.title and p.text else 'title' if p.title else 'text'}"
+                       f" proposed by {who}" + (f" ({', '.join(sorted(p.dates))})" if p.dates else ""))
+        for c in p.comments:
+            click.echo(f"  {p.clause.number} {p.clause.id}: comment by {c.author}: {' '.join(c.text.split())}")
+    for c in found.comments_elsewhere:
+        click.echo(f"  comment by {c.author} outside the clauses: {' '.join(c.text.split())}")
+    for problem in found.problems:
+        click.echo(f"  - {problem}")
+    if changed:
+        click.echo("")
+        click.echo(render_diff(review_diff(found), "text"), nl=False)
+    if apply_:
+        written = apply_review(profile, found, source_name=str(docx))
+        if written:
+            click.echo(f"wrote {len(written)} override(s) into {profile}: {', '.join(written)}")
+            click.echo("'charter diff latest draft' shows them against the last release.")
+        else:
+            click.echo("nothing to write")

@@ -13,7 +13,7 @@ from pydantic import Field, StrictBool, StrictStr
 
 from charter_kit.errors import Problem, ProfileError
 from charter_kit.i18n import _, show_date
-from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, NAME_RE, URL_RE, Jurisdiction,
+from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, MAX_TEXT, NAME_RE, URL_RE, Jurisdiction,
                                           Region, Status, date_in_range)
 from charter_kit.typeset.svg import svg_problems
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded, validation_problems
@@ -183,8 +183,8 @@ class ModuleEntry(_Model):
 class Override(_Model):
     """Replace a clause's text, or remove the clause."""
 
-    text: Text | None = None
-    """New Markdown text of the clause (its title stays)."""
+    text: Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT)] | None = None
+    """New Markdown text of the clause (its title stays); a whole clause, so as long as a module's."""
     title: Text | None = None
     """New title of the clause."""
     remove: StrictBool = False

@@ -51,8 +51,9 @@ def to_docx(d: CharterDiff, b: Charter, *, author: str | None = None, line_numbe
 
     ``author`` names who the changes and comments are attributed to (default ``DEFAULT_AUTHOR``).
     """
-    doc = Docx(_info(d, b, line_numbers))
-    writer = _Writer(doc, author=author or revision_author(d), date=revision_stamp(_date(d, b)))
+    author = author or revision_author(d)
+    doc = Docx(_info(d, b, line_numbers, author))
+    writer = _Writer(doc, author=author, date=revision_stamp(_date(d, b)))
     _cover(doc, writer, d, b)
     articles = {a.id: a for a in d.articles}
     changes = {c.id: c for c in d.clauses}
@@ -94,7 +95,7 @@ def _company_name(b: Charter) -> str:
     return b.company.get("legal_name") or b.company.get("name") or ""
 
 
-def _info(d: CharterDiff, b: Charter, line_numbers: bool) -> DocInfo:
+def _info(d: CharterDiff, b: Charter, line_numbers: bool, author: str) -> DocInfo:
     name = _company_name(b)
     return DocInfo(
         title=b.title, author=name, date=_date(d, b),
@@ -105,7 +106,7 @@ def _info(d: CharterDiff, b: Charter, line_numbers: bool) -> DocInfo:
         track_revisions=True,
         custom={"charter-kit.document": "redline", "charter-kit.version": version_label(d.new),
                 "charter-kit.digest": d.new.digest, "charter-kit.base-version": version_label(d.old),
-                "charter-kit.base-digest": d.old.digest})
+                "charter-kit.base-digest": d.old.digest, "charter-kit.author": author})
 
 
 # -- the first page --------------------------------------------------------------------------------
