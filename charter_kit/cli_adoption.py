@@ -1,7 +1,8 @@
 """The `charter adoption` command group: the procedure of a version, recording a milestone, the pack.
 
 `charter adoption [VERSION|draft]` shows the procedure; `charter adoption record MILESTONE …` and
-`charter adoption pack [VERSION]` are its subcommands. What HR and legal read is in French.
+`charter adoption pack [VERSION]` are its subcommands. The procedure report and the pack are in
+French (documents for HR and legal); the command's own lines follow the user's language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import click
 
 from charter_kit.cli_params import DATE as _DATE
 from charter_kit.cli_params import Group, profile_option
+from charter_kit.i18n import _, ngettext, show_date
 
 
 class _DefaultShow(Group):
@@ -72,12 +74,16 @@ def record(milestone: str, date, ref: str | None, entity: str | None, establishm
 
     done = record_milestone(profile, milestone, date=date.date().isoformat(), ref=ref, entity=entity,
                             establishment=establishment, which=version, on=_today(on))
-    where = "le projet (adoption/draft.yml)" if done.target.release is None else \
-        f"la version {done.target.release.version} (adoption/{done.target.release.version}.yml, chaîné)"
-    click.echo(f"Enregistré : {milestone} du {fr.date(done.entry['date'])} pour {where}")
-    click.echo(f"  Concerne : {fr.join(done.units)}")
-    click.echo(f"  Date d'entrée en vigueur la plus proche : {fr.date(done.adoption.earliest)}"
-               + ("" if not done.adoption.complete else " ; procédure complète"))
+    if done.target.release is None:
+        where = _("the draft ({file})").format(file="adoption/draft.yml")
+    else:
+        version = done.target.release.version
+        where = _("version {version} ({file}, chained)").format(version=version, file=f"adoption/{version}.yml")
+    click.echo(_("Recorded: {milestone} of {date} for {where}").format(
+        milestone=milestone, date=show_date(done.entry["date"]), where=where))
+    click.echo("  " + _("Concerns: {units}").format(units=fr.join(done.units)))
+    click.echo("  " + _("Earliest effective date: {date}").format(date=show_date(done.adoption.earliest))
+               + ("" if not done.adoption.complete else _("; procedure complete")))
 
 
 @adoption.command("pack")
@@ -91,6 +97,7 @@ def pack(version: str | None, out: Path | None, profile: Path, on) -> None:
     from charter_kit.commands.adoption_pack import write_pack
 
     written = write_pack(profile, version, out, _today(on))
-    click.echo(f"wrote {len(written.files)} files to {written.folder}")
+    click.echo(ngettext("wrote {count} file to {folder}", "wrote {count} files to {folder}", len(written.files))
+               .format(count=len(written.files), folder=written.folder))
     for name in written.files:
         click.echo(f"  {name}")

@@ -78,7 +78,7 @@ def test_the_whole_flow_on_the_listed_example(horizon, tmp_path):
                                 ("publicite", "2027-07-12", "affichage et intranet")):
         done = run("adoption", "record", milestone, "--date", day, "--ref", ref, "-p", profile)
         assert done.exit_code == 0, done.output
-        assert "pour le projet (adoption/draft.yml)" in done.output
+        assert "for the draft (adoption/draft.yml)" in done.output
     shown = run("adoption", "draft", "-p", profile, "--on", "2027-07-15").output
     assert "Date d'entrée en vigueur la plus proche : 13 août 2027" in shown
     assert "[fait]    Dépôt au greffe" in shown and "récépissé du greffe n° 2027/118" in shown
@@ -96,7 +96,7 @@ def test_the_whole_flow_on_the_listed_example(horizon, tmp_path):
     # 5. After the release, a milestone goes to the chained record; verify checks it.
     done = run("adoption", "record", "communication-inspection", "--date", "2027-07-12",
                "--ref", "accusé de réception de l'inspection, 15 juillet 2027", "-p", profile)
-    assert "pour la version 2.1.0 (adoption/2.1.0.yml, chaîné)" in done.output, done.output
+    assert "for version 2.1.0 (adoption/2.1.0.yml, chained)" in done.output, done.output
     shown = run("adoption", "-p", profile).output
     assert "Texte : version 2.1.0 du 20 août 2027" in shown and "accusé de réception de l'inspection" in shown
     assert run("verify", "-p", profile).exit_code == 0
@@ -207,7 +207,7 @@ def test_each_entity_and_establishment_has_its_procedure(mini, tmp_path):
         assert run("adoption", "record", milestone, "--date", "2026-12-01", "-p", profile).exit_code == 0
     late = run("adoption", "record", "publicite", "--date", "2026-12-20", "--entity", "acme-sas",
                "--establishment", "lyon", "-p", profile)
-    assert "Concerne : Acme SAS, Lyon" in late.output, late.output
+    assert "Concerns: Acme SAS, Lyon" in late.output, late.output
     shown = run("adoption", "draft", "-p", profile, "--on", "2026-12-21").output
     for unit in ("Acme SAS, Paris", "Acme SAS, Lyon", "Acme Services SARL"):
         assert f"\n{unit}\n" in shown
