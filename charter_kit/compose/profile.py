@@ -155,6 +155,18 @@ class Company(_Model):
         _unique_ids(self.establishments, _("establishment id '{id}' is given twice"))
         return self
 
+    def adoption_scope(self) -> dict[str, Any]:
+        """Who adopts the charter, for the Charter's company, only when declared: a charter without
+        these settings keeps the canonical form, hence the digest, it had before they existed."""
+        scope: dict[str, Any] = {}
+        if self.entities:
+            scope["entities"] = [e.model_dump() for e in self.entities]
+        if self.establishments:
+            scope["establishments"] = [e.model_dump() for e in self.establishments]
+        if self.industrial:
+            scope["industrial"] = True
+        return scope
+
 
 class Contact(_Model):
     """A person or team employees can reach."""

@@ -249,7 +249,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     return Charter(
         title=profile.charter.title,
         company={"name": company.name, "legal_name": company.legal_name,
-                 "listed": company.listed, "website": company.website, **_adoption_scope(profile.company)},
+                 "listed": company.listed, "website": company.website, **profile.company.adoption_scope()},
         articles=tuple(articles), language=lang, jurisdiction=profile.charter.jurisdiction,
         status=profile.charter.status, version=version, date=date, effective_date=eff,
         contacts=book.charter_contacts(),
@@ -403,19 +403,6 @@ def split_clauses(text: str) -> tuple[str, list[tuple[Heading, str]]]:
         else:
             intro.append(line)
     return normalize_block("\n".join(intro)), [(h, normalize_block("\n".join(b))) for h, b in clauses]
-
-
-def _adoption_scope(company) -> dict[str, Any]:
-    """Who adopts the charter (entities, establishments, industrial), only when declared: a charter
-    without them keeps the canonical form, hence the digest, it had before these settings existed."""
-    scope: dict[str, Any] = {}
-    if company.entities:
-        scope["entities"] = [e.model_dump() for e in company.entities]
-    if company.establishments:
-        scope["establishments"] = [e.model_dump() for e in company.establishments]
-    if company.industrial:
-        scope["industrial"] = True
-    return scope
 
 
 def _logo(selection: Selection) -> dict[str, str] | None:
