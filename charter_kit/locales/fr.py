@@ -139,6 +139,8 @@ PROFILE_KEYS = {
                       "(qui ne peut fonder seul une sanction). Voir le Guide juridique.",
     "charter.effective_date": "Date d'entrée en vigueur du projet. Une version publiée fixe la sienne "
                               "(`charter release --effective`).",
+    "charter.region": "Belgique seulement : région linguistique du siège d'exploitation (`bruxelles`, `wallonie`, "
+                      "`flandre`, `germanophone`) ; elle dit quelle version linguistique de la charte fait foi.",
     "company": "Qui est l'entreprise.",
     "company.name": "Nom utilisé dans le texte (« Acme »).",
     "company.legal_name": "Raison sociale (« Acme SA ») ; par défaut, le nom.",
@@ -166,6 +168,9 @@ PROFILE_KEYS = {
     "contacts.*.name": "Qui c'est (« Direction juridique »).",
     "contacts.*.email": "Adresse e-mail.",
     "contacts.*.phone": "Numéro de téléphone, pour l'urgence.",
+    "contacts.*.roles": "Autres rôles que tient ce contact (`[juridique, communication]`) : le texte et la page "
+                        "des contacts le nomment alors une seule fois. Un rôle sans contact revient à `rh` "
+                        "(ou à `juridique`, `communication`) : voir le guide RH.",
     "modules": "Les modules retenus, dans n'importe quel ordre : un identifiant, ou une section avec `id`, "
                "`options` et `variables`.",
     "modules[]": "Un module retenu : son identifiant seul, ou une section.",
