@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from charter_kit.diff.changes import ArticleChange, Cause, CharterDiff, ClauseChange
 from charter_kit.locales import fr
 from charter_kit.reports.markdown_text import plain
+from charter_kit.reports.presentation import approval_label, presentation_lines
 from charter_kit.reports.wording import (ARTICLE_KINDS, CLAUSE_KINDS, DIFF_KINDS, describe, detailed, of_side,
                                          renumbered_only, side_label, summary_sentence)
 
@@ -37,7 +38,9 @@ def cover_lines(d: CharterDiff) -> list[str]:
              f"(empreinte {d.new.digest[:12]}…).",
              f"Nature de la nouvelle version : {DIFF_KINDS[d.kind]}. {summary_sentence(d)}"]
     if d.new.approvals:
-        lines.append(f"Approbations de la nouvelle version : {fr.join(d.new.approvals)}.")
+        lines.append(f"Approbations de la nouvelle version : {fr.join(approval_label(a) for a in d.new.approvals)}.")
+    if d.presentation:  # contacts, logo, colour: never "no change" (issue 13)
+        lines.append(f"Présentation : {' ; '.join(presentation_lines(d))}.")
     renumbered = renumbered_only(d)
     if renumbered:
         lines.append(f"Numéros changés sans autre modification : {', '.join(renumbered)}.")
