@@ -1,4 +1,4 @@
-"""`charter ack …`: the acknowledgement registry from the command line (messages in French).
+"""`charter ack …`: the acknowledgement registry from the command line, in the user's language.
 
 This module imports only click at load time: the core works without the ``ack`` extra, and each
 command says how to install it when it is missing.
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
+from charter_kit.cli_params import DATE as _DATE
+from charter_kit.cli_params import Group
 from charter_kit.errors import AckError
-
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+from charter_kit.i18n import _, ngettext, show_date
 
 
 @dataclass
@@ -39,11 +40,13 @@ class _Ctx:
 
             missing = missing_packages()
             if missing:
-                raise AckError("le registre des accusés de réception demande des paquets optionnels absents ("
-                               + ", ".join(missing) + ")", hint=f"installez-les : {EXTRA_HINT}")
+                raise AckError(_("the acknowledgement registry needs optional packages that are missing ({packages})")
+                               .format(packages=", ".join(missing)),
+                               hint=_("install them: {command}").format(command=EXTRA_HINT))
             if not self.profile.exists() and not (self.root / "releases").is_dir():
-                raise AckError(f"{self.profile} : profil introuvable ; le registre vit dans le dossier d'un projet de charte",
-                               hint="lancez la commande dans ce dossier ou donnez -p chemin/charter.yml")
+                raise AckError(_("{file}: profile not found; the registry lives in the folder of a charter project")
+                               .format(file=self.profile),
+                               hint=_("run the command in that folder or give -p path/charter.yml"))
             from charter_kit.ack.config import load_config
             from charter_kit.ack.db import Registry, database_url
 
@@ -55,7 +58,7 @@ class _Ctx:
             from charter_kit.ack.versions import sync as sync_versions
 
             for version in sync_versions(registry, config.root):
-                click.echo(f"version {version} enregistrée dans le registre", err=True)
+                click.echo(_("version {version} registered in the registry").format(version=version), err=True)
         return config, registry
 
 
@@ -63,65 +66,74 @@ def _actor() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "inconnu"
+        return "inconnu"  # recorded in the registry's log (French by design), not shown as a message
 
 
-@click.group("ack")
+@click.group("ack", cls=Group)
 @click.option("-p", "--profile", type=click.Path(dir_okay=False, path_type=Path), default=Path("charter.yml"),
-              help="Le profil (charter.yml) du projet ; le registre est dans son dossier acks/.")
-@click.option("--db", metavar="URL", help="Base du registre (sqlite:///… ou postgresql://…). "
-                                          "Défaut : acks/config.yml, $CHARTER_ACK_DATABASE_URL, acks/registry.db.")
+              help="The project's profile (charter.yml); the registry is in its acks/ folder.")
+@click.option("--db", metavar="URL", help="The registry's database (sqlite:///… or postgresql://…). "
+                                          "Default: acks/config.yml, $CHARTER_ACK_DATABASE_URL, acks/registry.db.")
 @click.pass_context
 def ack(ctx: click.Context, profile: Path, db: str | None) -> None:
-    """Registre des accusés de réception : qui a reçu quelle version de la charte."""
+    """Acknowledgement registry: who received which version of the charter."""
     ctx.obj = _Ctx(profile, db)
 
 
 @ack.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Vérifier et compter sans rien écrire.")
-@click.option("--no-leavers", is_flag=True, help="Ne pas marquer comme partis les absents du fichier "
-                                                 "(fichier partiel : une société, un site).")
+@click.option("--dry-run", is_flag=True, help="Check and count without writing anything.")
+@click.option("--no-leavers", is_flag=True, help="Do not mark as leavers the employees missing from the file "
+                                                 "(a partial file: one company, one site).")
 @click.pass_obj
 def import_cmd(obj: _Ctx, file: Path, dry_run: bool, no_leavers: bool) -> None:
-    """Importer les salariés d'un fichier CSV ou XLSX (réimport : mises à jour et départs)."""
+    """Import the employees from a CSV or XLSX file (a new import updates them and records leavers)."""
     from charter_kit.ack.importing import import_employees
 
-    _, registry = obj.open()
+    _config, registry = obj.open()
     report = import_employees(registry, file, actor=_actor(), leavers=not no_leavers, dry_run=dry_run)
     click.echo(report.summary())
 
 
 @ack.command("campaign")
 @click.argument("version")
-@click.option("--population", "populations", multiple=True, metavar="NOM",
-              help="Limiter la campagne à une population (répétable). Défaut : tous les salariés actifs.")
+@click.option("--population", "populations", multiple=True, metavar="NAME",
+              help="Limit the campaign to one population (repeatable). Default: every active employee.")
 @click.pass_obj
 def campaign_cmd(obj: _Ctx, version: str, populations: tuple[str, ...]) -> None:
-    """Ouvrir la campagne d'accusé de réception d'une version."""
+    """Open the acknowledgement campaign of a version."""
     from charter_kit.ack.campaigns import start_campaign
 
-    _, registry = obj.open(sync=True)
+    _config, registry = obj.open(sync=True)
     started = start_campaign(registry, version, populations=populations, actor=_actor())
-    kind = "modification substantielle" if started.kind == "substantive" else "modification de forme"
-    click.echo(f"campagne {started.version} ({kind}) {'ouverte' if started.created else 'déjà ouverte'} : "
-               f"{started.concerned} salarié(s) concerné(s)")
+    kind = _("substantive change") if started.kind == "substantive" else _("editorial change")
+    opened = (ngettext("campaign {version} ({kind}) opened: {count} employee concerned",
+                       "campaign {version} ({kind}) opened: {count} employees concerned", started.concerned)
+              if started.created else
+              ngettext("campaign {version} ({kind}) already open: {count} employee concerned",
+                       "campaign {version} ({kind}) already open: {count} employees concerned", started.concerned))
+    click.echo(opened.format(version=started.version, kind=kind, count=started.concerned))
     if started.carried:
-        click.echo(f"  {started.carried} accusé(s) reporté(s) depuis une version précédente (seules des "
-                   "modifications de forme depuis)")
+        click.echo("  " + ngettext("{count} acknowledgement carried over from an earlier version (only editorial "
+                                   "changes since)", "{count} acknowledgements carried over from an earlier version "
+                                   "(only editorial changes since)", started.carried).format(count=started.carried))
     if started.reack_required:
-        click.echo(f"  {started.reack_required} salarié(s) doivent accuser réception à nouveau (version "
-                   "substantielle depuis leur dernier accusé)")
-    click.echo(f"Ensuite : 'charter ack send {version}' ou 'charter ack links {version} --csv liens.csv'.")
+        click.echo("  " + ngettext("{count} employee must acknowledge again (a substantive version since their last "
+                                   "acknowledgement)", "{count} employees must acknowledge again (a substantive "
+                                   "version since their last acknowledgement)",
+                                   started.reack_required).format(count=started.reack_required))
+    example = _("links.csv")  # an example file name, in the user's words
+    click.echo(_("Next: {send} or {links}.").format(send=f"'charter ack send {version}'",
+                                                    links=f"'charter ack links {version} --csv {example}'"))
 
 
 @ack.command("links")
 @click.argument("version")
-@click.option("--csv", "target", required=True, metavar="FICHIER",
-              help="Écrire les liens personnels dans ce fichier CSV (« - » : la sortie standard).")
+@click.option("--csv", "target", required=True, metavar="FILE",
+              help="Write the personal links to this CSV file ('-': standard output).")
 @click.pass_obj
 def links_cmd(obj: _Ctx, version: str, target: str) -> None:
-    """Créer un lien personnel par salarié en attente, pour un publipostage."""
+    """Make one personal link per pending employee, for a mail merge."""
     from charter_kit.ack.invitations import write_links
 
     config, registry = obj.open(sync=True)
@@ -129,48 +141,58 @@ def links_cmd(obj: _Ctx, version: str, target: str) -> None:
     if target == "-":
         click.echo(text, nl=False)
     else:
-        click.echo(f"{count} lien(s) personnel(s) écrit(s) dans {target} (valables {config.token_days} jours)")
-    click.echo("Ces liens donnent accès à la page de chaque salarié : transmettez le fichier par un canal sûr, "
-               "puis supprimez-le.", err=True)
+        click.echo(ngettext("{count} personal link written to {file} (valid {days} days)",
+                            "{count} personal links written to {file} (valid {days} days)", count).format(
+            count=count, file=target, days=config.token_days))
+    click.echo(_("These links open each employee's page: send the file through a safe channel, then delete it."),
+               err=True)
 
 
 @ack.command("send")
 @click.argument("version")
-@click.option("--reminder", is_flag=True, help="Rédiger le courriel comme une relance.")
-@click.option("--limit", type=click.IntRange(1), help="N'envoyer qu'aux N premiers salariés en attente.")
+@click.option("--reminder", is_flag=True, help="Word the e-mail as a reminder.")
+@click.option("--limit", type=click.IntRange(1), help="Send only to the first N pending employees.")
 @click.pass_obj
 def send_cmd(obj: _Ctx, version: str, reminder: bool, limit: int | None) -> None:
-    """Envoyer par courriel un lien personnel à chaque salarié en attente."""
+    """E-mail a personal link to each pending employee."""
     from charter_kit.ack.invitations import send
 
     config, registry = obj.open(sync=True)
     result = send(registry, config, version, reminder=reminder, limit=limit)
-    click.echo(f"{len(result.report.sent)} courriel(s) envoyé(s) par {config.smtp.host}:{config.smtp.port}")
+    sent = len(result.report.sent)
+    click.echo(ngettext("{count} e-mail sent through {server}", "{count} e-mails sent through {server}", sent).format(
+        count=sent, server=f"{config.smtp.host}:{config.smtp.port}"))
     if result.without_email:
-        click.echo(f"  {result.without_email} salarié(s) en attente sans courriel : utilisez "
-                   f"'charter ack links {version} --csv' pour eux")
+        click.echo("  " + ngettext("{count} pending employee has no e-mail address: use {command} for them",
+                                   "{count} pending employees have no e-mail address: use {command} for them",
+                                   result.without_email).format(count=result.without_email,
+                                                                command=f"'charter ack links {version} --csv'"))
     for inv, reason in result.report.failed:
-        click.echo(f"  échec pour {inv.matricule} <{inv.email}> : {reason}", err=True)
+        click.echo("  " + _("failed for {employee}: {reason}").format(employee=f"{inv.matricule} <{inv.email}>",
+                                                                      reason=reason), err=True)
     if result.report.failed:
-        raise AckError(f"{len(result.report.failed)} courriel(s) non envoyé(s) (liste ci-dessus)",
-                       hint="corrigez les adresses puis relancez : seuls les salariés encore en attente reçoivent un courriel")
+        failed = len(result.report.failed)
+        raise AckError(ngettext("{count} e-mail not sent (listed above)", "{count} e-mails not sent (listed above)",
+                                failed).format(count=failed),
+                       hint=_("correct the addresses and run it again: only employees still pending get an e-mail"))
 
 
 @ack.command("status")
 @click.argument("version", required=False)
-@click.option("--pending/--no-pending", default=True, show_default=True, help="Lister les salariés en attente.")
+@click.option("--pending/--no-pending", default=True, show_default=True, help="List the pending employees.")
 @click.pass_obj
 def status_cmd(obj: _Ctx, version: str | None, pending: bool) -> None:
-    """Où en est une campagne (défaut : la plus récente)."""
+    """Where a campaign stands (default: the latest)."""
     from charter_kit.ack.campaigns import get_campaign, latest_campaign
     from charter_kit.ack.status import campaign_status, pending as pending_rows, status_text
     from charter_kit.ack.versions import records
 
-    _, registry = obj.open(sync=True)
+    _config, registry = obj.open(sync=True)
     with registry.errors("la lecture du registre"), registry.read() as session:
         campaign = get_campaign(session, version) if version else latest_campaign(session)
         if campaign is None:
-            raise AckError("aucune campagne ouverte", hint="ouvrez-en une avec 'charter ack campaign VERSION'")
+            raise AckError(_("no campaign is open"), hint=_("open one with {command}").format(
+                command="'charter ack campaign VERSION'"))
         st = campaign_status(session, campaign)
         rows = pending_rows(session, campaign) if pending else []
         click.echo(status_text(st, records(session), rows))
@@ -180,34 +202,36 @@ def status_cmd(obj: _Ctx, version: str | None, pending: bool) -> None:
 @click.argument("matricule")
 @click.argument("version", required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier PDF à écrire. Défaut : attestation-MATRICULE-VERSION.pdf.")
+              help="PDF file to write. Default: attestation-MATRICULE-VERSION.pdf.")
 @click.pass_obj
 def proof_cmd(obj: _Ctx, matricule: str, version: str | None, output: Path | None) -> None:
-    """Écrire l'attestation PDF d'un accusé de réception (défaut : la dernière version accusée)."""
+    """Write the PDF certificate of an acknowledgement (default: the latest version acknowledged)."""
     from charter_kit.ack.proof import certificate, write_certificate
 
     config, registry = obj.open()
     cert = certificate(registry, config, matricule, version)
     target = write_certificate(cert, output or Path(cert.filename()))
-    click.echo(f"attestation écrite : {target}")
-    click.echo(f"  {cert.name}, version {cert.version}, {cert.at_utc} ; événement n° {cert.event_position}")
+    click.echo(_("certificate written: {file}").format(file=target))
+    click.echo("  " + _("{name}, version {version}, {at}; event no. {position}").format(
+        name=cert.name, version=cert.version, at=cert.at_utc, position=cert.event_position))
 
 
 @ack.command("export")
-@click.option("--employee", "matricule", metavar="MATRICULE", help="Les données d'un salarié (droit d'accès, JSON).")
-@click.option("--campaign", "version", metavar="VERSION", help="L'état d'une campagne, salarié par salarié.")
+@click.option("--employee", "matricule", metavar="MATRICULE", help="One employee's data (right of access, JSON).")
+@click.option("--campaign", "version", metavar="VERSION", help="Where a campaign stands, employee by employee.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
-              help="Format de l'export d'une campagne.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fichier à écrire.")
+              help="Format of a campaign's export.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @click.pass_obj
 def export_cmd(obj: _Ctx, matricule: str | None, version: str | None, fmt: str, output: Path | None) -> None:
-    """Exporter les données d'un salarié (--employee) ou l'état d'une campagne (--campaign)."""
+    """Export one employee's data (--employee) or where a campaign stands (--campaign)."""
     import json
 
     from charter_kit.fsutil import atomic_write
 
     if (matricule is None) == (version is None):
-        raise click.UsageError("donnez --employee MATRICULE ou --campaign VERSION (l'un des deux)")
+        raise click.UsageError(_("give {one} or {other} (one of the two)").format(one="--employee MATRICULE",
+                                                                                  other="--campaign VERSION"))
     config, registry = obj.open()
     if matricule is not None:
         from charter_kit.ack.exports import employee_export
@@ -217,19 +241,19 @@ def export_cmd(obj: _Ctx, matricule: str | None, version: str | None, fmt: str, 
             click.echo(text, nl=False)
         else:
             atomic_write(output, text)
-            click.echo(f"données de {matricule} écrites dans {output}", err=True)
+            click.echo(_("data of {matricule} written to {file}").format(matricule=matricule, file=output), err=True)
         return
     from charter_kit.ack.exports import campaign_csv, campaign_xlsx
 
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx écrit un fichier : donnez-le avec -o FICHIER")
+        raise click.UsageError(_("--format xlsx writes a file: give it with -o FILE"))
     with registry.errors("l'export"):
         data = campaign_xlsx(registry, version) if fmt == "xlsx" else "".join(campaign_csv(registry, version))
     if output is None:
         click.echo(data, nl=False)
     else:
         atomic_write(output, data)
-        click.echo(f"campagne {version} exportée dans {output}", err=True)
+        click.echo(_("campaign {version} exported to {file}").format(version=version, file=output), err=True)
 
 
 def _anchor(_ctx, _param, values: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -237,41 +261,49 @@ def _anchor(_ctx, _param, values: tuple[str, ...]) -> list[tuple[int, str]]:
     for value in values:
         position, sep, digest = value.partition(":")
         if not sep or not position.isdigit() or len(digest) != 64:
-            raise click.BadParameter(f"« {value} » n'est pas POSITION:EMPREINTE (64 caractères hexadécimaux)")
+            raise click.BadParameter(_("'{value}' is not POSITION:DIGEST (64 hexadecimal characters)").format(
+                value=value))
         out.append((int(position), digest.lower()))
     return out
 
 
 @ack.command("verify")
-@click.option("--anchor", "anchors", multiple=True, callback=_anchor, metavar="POSITION:EMPREINTE",
-              help="Un repère noté auparavant (attestation, vérification précédente) qui doit figurer dans la chaîne.")
+@click.option("--anchor", "anchors", multiple=True, callback=_anchor, metavar="POSITION:DIGEST",
+              help="A mark noted earlier (certificate, previous check) that must be in the chain.")
 @click.pass_obj
 def verify_cmd(obj: _Ctx, anchors: list[tuple[int, str]]) -> None:
-    """Vérifier toute la chaîne du journal ; signaler le premier maillon rompu."""
+    """Check the whole chain of the log; report the first broken link."""
     from charter_kit.ack.events import verify
 
-    _, registry = obj.open()
+    _config, registry = obj.open()
     with registry.errors("la vérification"):
         result = verify(registry, anchors=anchors)
     if not result.ok:
-        raise AckError(f"registre altéré : {result.problem}",
-                       hint=f"{result.count} événement(s) vérifié(s) avant ce maillon ; restaurez la base depuis "
-                            "une sauvegarde et comparez")
-    click.echo(f"registre intègre : {result.count} événement(s), {result.acknowledgements} accusé(s) de réception "
-               f"conformes au journal" + (f", {result.erased} contenu(s) effacé(s) par une purge" if result.erased else "")
-               + (f", {result.anchors} repère(s) retrouvé(s)" if anchors else ""))
-    click.echo(f"tête de la chaîne : {result.head_position}:{result.head_hash}")
-    click.echo("Notez cette tête hors du registre (procès-verbal, courriel) : --anchor la vérifiera plus tard.")
+        raise AckError(_("registry altered: {problem}").format(problem=result.problem),
+                       hint=ngettext("{count} event checked before this link; restore the database from a backup and "
+                                     "compare", "{count} events checked before this link; restore the database from "
+                                     "a backup and compare", result.count).format(count=result.count))
+    parts = [ngettext("{count} event", "{count} events", result.count).format(count=result.count),
+             ngettext("{count} acknowledgement matching the log", "{count} acknowledgements matching the log",
+                      result.acknowledgements).format(count=result.acknowledgements)]
+    if result.erased:
+        parts.append(ngettext("{count} content erased by a purge", "{count} contents erased by a purge",
+                              result.erased).format(count=result.erased))
+    if anchors:
+        parts.append(ngettext("{count} mark found", "{count} marks found", result.anchors).format(count=result.anchors))
+    click.echo(_("registry intact: {parts}").format(parts=", ".join(parts)))
+    click.echo(_("head of the chain: {head}").format(head=f"{result.head_position}:{result.head_hash}"))
+    click.echo(_("Note this head outside the registry (minutes, e-mail): --anchor will check it later."))
 
 
 @ack.command("purge")
 @click.option("--before", type=_DATE, metavar="YYYY-MM-DD",
-              help="Purger les salariés partis avant cette date. Défaut : la durée retention_years (5 ans).")
-@click.option("--dry-run", is_flag=True, help="Compter sans rien effacer.")
-@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+              help="Purge the employees who left before this date. Default: the retention_years period (5 years).")
+@click.option("--dry-run", is_flag=True, help="Count without erasing anything.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def purge_cmd(obj: _Ctx, before, dry_run: bool, yes: bool) -> None:
-    """Effacer les données des salariés partis depuis plus que la durée de conservation (purge journalisée)."""
+    """Erase the data of employees who left longer ago than the retention period (a purge kept in the log)."""
     import datetime as dt
 
     from charter_kit.ack.events import purge
@@ -286,41 +318,49 @@ def purge_cmd(obj: _Ctx, before, dry_run: bool, yes: bool) -> None:
             else now.replace(year=now.year - config.retention_years, day=28)
         reason = f"conservation de {config.retention_years} ans après le départ"
     plan = purge(registry, cutoff, actor=_actor(), reason=reason, dry_run=True)
-    click.echo(f"{plan.employees} salarié(s) parti(s) avant le {cutoff.date().isoformat()} : {plan.acknowledgements} "
-               f"accusé(s), {plan.tokens} lien(s), {plan.events_erased} événement(s) dont le contenu sera effacé")
+    click.echo(ngettext("{count} employee who left before {date}: {acks}, {links}, {events} whose content will be "
+                        "erased", "{count} employees who left before {date}: {acks}, {links}, {events} whose content "
+                        "will be erased", plan.employees).format(
+        count=plan.employees, date=show_date(cutoff.date()),
+        acks=ngettext("{count} acknowledgement", "{count} acknowledgements", plan.acknowledgements).format(
+            count=plan.acknowledgements),
+        links=ngettext("{count} link", "{count} links", plan.tokens).format(count=plan.tokens),
+        events=ngettext("{count} event", "{count} events", plan.events_erased).format(count=plan.events_erased)))
     if dry_run:
         return
-    if not yes and not click.confirm("Effacer définitivement ces données ?", default=False):
-        raise AckError("purge annulée ; rien n'a été effacé")
+    if not yes and not click.confirm(_("Erase these data for good?"), default=False):
+        raise AckError(_("purge cancelled; nothing was erased"))
     done = purge(registry, cutoff, actor=_actor(), reason=reason)
-    click.echo(f"purge faite et journalisée (événement n° {done.position}) : {done.employees} salarié(s) effacé(s)")
+    click.echo(ngettext("purge done and logged (event no. {position}): {count} employee erased",
+                        "purge done and logged (event no. {position}): {count} employees erased", done.employees)
+               .format(position=done.position, count=done.employees))
 
 
 @ack.command("admin")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
 def admin_cmd(obj: _Ctx, username: str, password_stdin: bool) -> None:
-    """Créer un compte RH pour le tableau de bord (mot de passe haché avec argon2)."""
+    """Create an HR account for the dashboard (password hashed with argon2)."""
     from charter_kit.ack.admins import create_admin
 
-    _, registry = obj.open()
+    _config, registry = obj.open()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Confirm the password"))
     create_admin(registry, username, password, actor=_actor())
-    click.echo(f"compte RH « {username} » créé ; connexion sur /admin")
+    click.echo(_("HR account '{name}' created; sign in at /admin").format(name=username))
 
 
 @ack.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port d'écoute.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processus de travail (plusieurs : PostgreSQL recommandé).")
+              help="Worker processes (several: PostgreSQL recommended).")
 @click.pass_obj
 def serve_cmd(obj: _Ctx, host: str, port: int, workers: int) -> None:
-    """Servir la page des salariés et le tableau de bord RH (uvicorn)."""
+    """Serve the employees' page and the HR dashboard (uvicorn)."""
     import uvicorn
 
     from charter_kit.ack.config import PROJECT_ENV
@@ -330,6 +370,8 @@ def serve_cmd(obj: _Ctx, host: str, port: int, workers: int) -> None:
     os.environ[PROJECT_ENV] = str(config.root)
     os.environ[URL_ENV] = database_url(config.root, obj.db or config.database)
     registry.close()
-    click.echo(f"registre servi sur http://{host}:{port} ({workers} processus) ; Ctrl+C pour arrêter", err=True)
+    click.echo(ngettext("registry served on {url} ({count} process); Ctrl+C to stop",
+                        "registry served on {url} ({count} processes); Ctrl+C to stop", workers).format(
+        url=f"http://{host}:{port}", count=workers), err=True)
     uvicorn.run("charter_kit.ack.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=False, server_header=False, log_level="warning")

@@ -119,11 +119,7 @@ class DiffError(CharterError):
 
 
 class AckError(CharterError):
-    """The acknowledgement registry refuses an action or cannot read its input (message in French)."""
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.hint = hint
-        click.ClickException.__init__(self, f"{message}\nConseil : {hint}" if hint else message)
+    """The acknowledgement registry refuses an action or cannot read its input."""
 
 
 class AdoptionError(CharterError):

@@ -6,10 +6,18 @@ import csv
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from ack_support import write_csv
 from charter_kit.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def french(monkeypatch):
+    """HR runs the registry in French: these tests read its French (tests/integration/test_cli_language.py
+    reads it in English too)."""
+    monkeypatch.setenv("LANGUAGE", "fr_FR.UTF-8")
 
 
 def charter(*args, input: str | None = None):
@@ -35,9 +43,9 @@ def test_the_commands_in_order(horizon, tmp_path, monkeypatch):
     assert "salaries.csv : 5 salariés lus (UTF-8 avec BOM, séparateur point-virgule)" in out
     assert (horizon / "acks" / "registry.db").exists()
     out = ok(charter("ack", "-p", p, "campaign", "2.0.0"))
-    assert "campagne 2.0.0 (modification substantielle) ouverte : 5 salarié(s) concerné(s)" in out
+    assert "campagne 2.0.0 (modification substantielle) ouverte : 5 salariés concernés" in out
     out = ok(charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "liens.csv"))
-    assert "5 lien(s) personnel(s) écrit(s)" in out
+    assert "5 liens personnels écrits" in out
     rows = list(csv.reader(io.StringIO((tmp_path / "liens.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert len(rows) == 6 and rows[1][5].startswith("http://127.0.0.1:8765/a/")
     status = ok(charter("ack", "-p", p, "status"))
@@ -55,11 +63,11 @@ def test_the_commands_in_order(horizon, tmp_path, monkeypatch):
     ok(charter("ack", "-p", p, "export", "--campaign", "2.0.0", "--format", "xlsx", "-o", tmp_path / "c.xlsx"))
     assert (tmp_path / "c.xlsx").read_bytes()[:2] == b"PK"
     out = ok(charter("ack", "-p", p, "verify"))
-    assert "registre intègre" in out and "1 accusé(s) de réception conformes au journal" in out
+    assert "registre intègre" in out and "1 accusé de réception conforme au journal" in out
     head = out.split("tête de la chaîne : ")[1].split()[0]
-    assert "1 repère(s) retrouvé(s)" in ok(charter("ack", "-p", p, "verify", "--anchor", head))
+    assert "1 repère retrouvé" in ok(charter("ack", "-p", p, "verify", "--anchor", head))
     out = ok(charter("ack", "-p", p, "purge", "--dry-run"))
-    assert "0 salarié(s) parti(s) avant le" in out
+    assert "0 salarié parti avant le" in out
     assert "créé" in ok(charter("ack", "-p", p, "admin", "drh", "--password-stdin",
                                 input="une phrase de passe très longue\n"))
 
@@ -73,7 +81,7 @@ def test_errors_are_one_french_message(horizon, tmp_path):
     failed(charter("ack", "-p", p, "import", bad), "bad.csv, ligne 2 : nom manquant", "rien n'a été importé")
     failed(charter("ack", "-p", p, "status"), "aucune campagne ouverte")
     failed(charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "x.csv"), "aucune campagne pour la version 2.0.0")
-    failed(charter("ack", "-p", p, "verify", "--anchor", "12:abc"), "n'est pas POSITION:EMPREINTE", code=2)
+    failed(charter("ack", "-p", p, "verify", "--anchor", "12:abc"), "n’est pas POSITION:EMPREINTE", code=2)
     failed(charter("ack", "-p", p, "export"), "donnez --employee MATRICULE ou --campaign VERSION", code=2)
     failed(charter("ack", "-p", p, "admin", "rh", "--password-stdin", input="court\n"), "mot de passe trop court")
     failed(charter("ack", "-p", tmp_path / "nulle-part" / "charter.yml", "status"), "profil introuvable")

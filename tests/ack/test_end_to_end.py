@@ -53,7 +53,7 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
 
     # 1. Employees, and the campaign of the current release (2.0.0).
     assert "5 salariés lus" in charter("ack", "-p", p, "import", write_csv(tmp_path / "salaries.csv"))
-    assert "campagne 2.0.0 (modification substantielle) ouverte : 5 salarié(s)" in charter("ack", "-p", p, "campaign", "2.0.0")
+    assert "campaign 2.0.0 (substantive change) opened: 5 employees" in charter("ack", "-p", p, "campaign", "2.0.0")
     charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "liens.csv")
     links = {row[0]: row[5] for row in csv.reader(
         io.StringIO((tmp_path / "liens.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
@@ -67,7 +67,7 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
                 acknowledge_in_chromium(browser, links[matricule])
             # 3. Reminders to the rest (H005 has no address: the command says so).
             out = charter("ack", "-p", p, "send", "2.0.0", "--reminder")
-            assert "1 courriel(s) envoyé(s)" in out and "1 salarié(s) en attente sans courriel" in out
+            assert "1 e-mail sent" in out and "1 pending employee has no e-mail address" in out
             (mail,) = smtp_server.received
             assert mail["X-RcptTo"] == "david.roux@horizon.example" and mail["Subject"].startswith("Rappel")
 
@@ -78,7 +78,7 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
             out = charter("release", "2.1.0", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
             assert "kind substantive" in out
             out = charter("ack", "-p", p, "campaign", "2.1.0")
-            assert "3 salarié(s) doivent accuser réception à nouveau" in out
+            assert "3 employees must acknowledge again" in out
             status = charter("ack", "-p", p, "status", "2.1.0")
             for m in ("H001", "H002", "H003"):
                 assert re.search(rf"{m} .*à renouveler : a accepté 2\.0\.0, version substantielle depuis : 2\.1\.0", status)
@@ -96,7 +96,7 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
     out = charter("release", "2.1.1", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
     assert "kind editorial" in out
     out = charter("ack", "-p", p, "campaign", "2.1.1")
-    assert "1 accusé(s) reporté(s) depuis une version précédente" in out
+    assert "1 acknowledgement carried over from an earlier version" in out
     status = charter("ack", "-p", p, "status", "2.1.1", "--no-pending")
     assert "5 concernés : 0 accusés, 1 reportés" in status
 
@@ -106,4 +106,4 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
     assert "Ana Durand" in text and "2.1.1" in text and "report d'un accusé antérieur" in text
     assert "accusé de réception de la version 2.1.0" in text
     out = charter("ack", "-p", p, "verify")
-    assert "registre intègre" in out and "5 accusé(s) de réception conformes au journal" in out
+    assert "registry intact" in out and "5 acknowledgements matching the log" in out

@@ -159,7 +159,9 @@ class AdminPages:
         try:
             result = await run_in_threadpool(send, self.registry, self.config, version, reminder=True)
         except AckError as exc:
-            return self.admin_page(request, "message.html", admin, title="Relance impossible", lines=[exc.message])
+            # The dashboard speaks French whatever the server's locale: the message, then its advice.
+            lines = [exc.text] + ([f"Conseil : {exc.hint}"] if exc.hint else [])
+            return self.admin_page(request, "message.html", admin, title="Relance impossible", lines=lines)
         return RedirectResponse(f"/admin/campagnes/{quote(version)}?envoyes={len(result.report.sent)}"
                                 f"&echecs={len(result.report.failed)}", status_code=303)
 
