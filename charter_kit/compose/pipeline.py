@@ -11,7 +11,7 @@ from charter_kit.i18n import N_, _
 from charter_kit.compose.library import load_library
 from charter_kit.compose.module import Library
 from charter_kit.compose.profile import LoadedProfile, load_profile
-from charter_kit.compose.render import render
+from charter_kit.compose.render import contact_problems, render
 from charter_kit.compose.resolve import Selection, resolve
 
 
@@ -66,7 +66,11 @@ def project_from(loaded: LoadedProfile, **release) -> Project:
     try:
         selection = resolve(loaded, library)
     except ProfileError as exc:
-        raise ProfileError(sorted([*problems, *exc.problems], key=lambda p: (p.line or 0, p.key or "")),
+        found = [*problems, *exc.problems]
+        partial = getattr(exc, "partial", None)
+        if partial is not None:  # the contacts the text prints, rendered with stand-ins for bad values
+            found += [p for p in contact_problems(partial) if p not in found]
+        raise ProfileError(sorted(found, key=lambda p: (p.line or 0, p.key or "")),
                            hint=exc.hint if hint is None else f"{hint}; {exc.hint}") from None
     if problems:
         raise ProfileError(problems, hint=hint)

@@ -115,9 +115,11 @@ def resolve(loaded: LoadedProfile, library: Library) -> Selection:
     problems += _settings(loaded, library)
     problems += _overrides(loaded, library, selected_ids)
     if problems:
-        problems += _printed_contacts(loaded, library, selected, notices)
-        raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")),
-                           hint=_("'charter modules show ID' lists a module's variables, options and contacts"))
+        error = ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")),
+                             hint=_("'charter modules show ID' lists a module's variables, options and contacts"))
+        # What the caller renders to find the contacts the text prints, so every problem comes in one run.
+        error.partial = _stand_in(loaded, library, selected, notices)  # type: ignore[attr-defined]
+        raise error
     if profile.company.listed and "entreprises-cotees" in library.modules and "entreprises-cotees" not in selected_ids:
         notices.append(_("company.listed is true but the module 'entreprises-cotees' is not selected"))
     for sel in selected:
@@ -192,15 +194,12 @@ def _settings(loaded: LoadedProfile, library: Library) -> list[Problem]:
     return problems
 
 
-def _printed_contacts(loaded: LoadedProfile, library: Library, selected: list[Selected],
-                      notices: list[str]) -> list[Problem]:
-    """The missing contacts the text prints, found by rendering it with placeholders for the values that
-    have problems of their own, so that a profile's problems all come in one run."""
-    from charter_kit.compose.render import contact_problems  # render builds on this module
-
+def _stand_in(loaded: LoadedProfile, library: Library, selected: list[Selected], notices: list[str]) -> Selection:
+    """The selection with a stand-in for each value that has problems of its own: rendering it finds
+    the contacts the text prints (compose.pipeline does, since render builds on this module)."""
     filled = [Selected(s.module, _filled(s.module.variables, s.variables), _filled(s.module.options, s.options),
                        s.required_by) for s in selected]
-    return contact_problems(Selection(loaded, library, filled, notices))
+    return Selection(loaded, library, filled, notices)
 
 
 def _filled(specs: dict[str, ValueSpec], values: dict[str, Any]) -> dict[str, Any]:
