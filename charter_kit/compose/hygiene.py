@@ -9,16 +9,19 @@ recorded (variables, options, contacts, company) and comparing it with the relea
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from charter_kit.compose.module import Library, Module
-from charter_kit.compose.render import (_REF_RE, _CharterInfo, _Company, _Contact, _make_ref, _Namespace,
+from charter_kit.compose.contacts import ContactBook
+from charter_kit.compose.render import (_REF_RE, _CharterInfo, _Company, _make_ref,
                                         _render_module, _typed, split_clauses)
 from charter_kit.compose.yamlfile import LineMap, load_yaml
 from charter_kit.errors import CharterError, Problem
 from charter_kit.i18n import _
+from charter_kit.locales import fr
 from charter_kit.model.charter import Article, Charter
 from charter_kit.model.semver import Version
 from charter_kit.templating import get_environment
@@ -55,11 +58,13 @@ def changelog_problems(modules: Iterable[Module], display=str) -> list[Problem]:
 
 
 def text_problems(library: Library, released: Charter, release_version: str, display=str,  # noqa: B008
-                  *, any_origin: bool = False) -> list[Problem]:
+                  *, any_origin: bool = False, sources: dict[str, str] | None = None) -> list[Problem]:
     """Modules of ``released`` whose text changed since then while their version stayed the same.
 
     A module is compared only with the release's module of the same origin (library or local), unless
     ``any_origin`` (a folder checked with `check --modules` is the source of the modules it holds).
+    ``sources`` (the release's sha256 of each module's text file) settles an unchanged file at once,
+    whatever a newer charter-kit would render from it.
     """
     problems = []
     for article in released.articles:
@@ -67,6 +72,8 @@ def text_problems(library: Library, released: Charter, release_version: str, dis
         if module is None or module.version != article.module_version:
             continue
         if module.origin != article.origin and not any_origin:
+            continue
+        if sources and sources.get(module.id) == source_hash(module, released.language):
             continue
         where = _changed_part(module, article, released)
         if where is None:
@@ -109,9 +116,9 @@ def _render_like(module: Module, article: Article, released: Charter):
     context = {
         "company": _Company(company["name"], company.get("legal_name") or company["name"],
                             bool(company.get("listed")), company.get("website")),
-        "contacts": _Namespace({role: _Contact(c.get("name"), c["email"], c.get("phone"))
-                                for role, c in released.contacts.items()}),
-        "charter": _CharterInfo(released.title, lang, released.jurisdiction, released.status),
+        "contacts": ContactBook.from_charter(released.contacts).namespace(module.id),
+        "charter": _CharterInfo(released.title, lang, released.jurisdiction, released.status,
+                                fr.status_label(released.status, released.jurisdiction), released.region),
         "var": _typed(article.variables, module.variables), "opt": _typed(article.options, module.options),
         "modules": [a.id for a in released.articles],
         "ref": _make_ref({c.id for c in released.clauses()}),
@@ -127,6 +134,11 @@ def _render_like(module: Module, article: Article, released: Charter):
 
     intro, parts = split_clauses(_render_module(get_environment(), module, lang, context))
     return refs(intro), {f"{module.id}.{h.key}": (h, refs(h.title), refs(body)) for h, body in parts}
+
+
+def source_hash(module: Module, language: str) -> str:
+    """sha256 of a module's text file, as it is on disk."""
+    return hashlib.sha256(module.source_file(language).read_bytes()).hexdigest()
 
 
 def _clause_line(module: Module, clause_id: str) -> str:

@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from charter_kit.escape import md_escape, normalize_block, sanitize_markdown
 from charter_kit.errors import Problem, ProfileError, RenderError
 from charter_kit.i18n import N_, _
 from charter_kit.compose.clauses import Heading, rendered_problems, scan
-from charter_kit.compose.contacts import chain, contact_key, served_roles
+from charter_kit.compose.contacts import ContactBook
 from charter_kit.compose.jurisdictions import french_law
 from charter_kit.locales import fr
 from charter_kit.compose.module import Module
@@ -31,112 +31,6 @@ _REF_RE = re.compile(r"\x00ref:([^\x00]+)\x00")
 
 
 # -- the context ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Contact:
-    """A contact as module text sees it: ``{{ contacts.juridique }}`` prints "Name (email)"; ``.le``,
-    ``.au`` and ``.du`` print who answers with its article ("au service juridique (juridique@…)"), or,
-    for a contact keyed by no known role, its name ("à Claire Martin, gérante (claire@…)")."""
-
-    name: str | None
-    email: str
-    phone: str | None
-    key: str | None = field(default=None, compare=False)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.email})" if self.name else self.email
-
-    def _phrase(self, form: int, preposition: str) -> str:
-        phrases = fr.ROLE_PHRASE.get(self.key or "")
-        if phrases is not None:
-            return f"{phrases[form]} ({self.email})"
-        return f"{preposition}{self}".strip()
-
-    @property
-    def le(self) -> str:
-        """Who answers, as a subject or object: "le service juridique (juridique@…)"."""
-        return self._phrase(0, "")
-
-    @property
-    def au(self) -> str:
-        """Who answers, after "à": "au service juridique (juridique@…)", "à Claire Martin (…)"."""
-        return self._phrase(1, "à ")
-
-    @property
-    def du(self) -> str:
-        """Who answers, after "de": "du service juridique (juridique@…)", "de Claire Martin (…)"."""
-        return self._phrase(2, "de ")
-
-
-class _ContactBook:
-    """Every contact role module text may print, resolved through ``compose.contacts`` (declared
-    roles, then the fallback chain), with the roles each module printed and those no contact serves."""
-
-    def __init__(self, contacts: dict[str, Any]) -> None:
-        self.contacts = contacts
-        self.entries = {key: _Contact(c.name, c.email, c.phone, key) for key, c in contacts.items()}
-        self.used: dict[str, set[str]] = {}
-        self.missing: dict[str, _Contact] = {}
-
-    def lookup(self, role: str, module_id: str) -> _Contact:
-        """The contact that answers for ``role``; a marked stand-in when there is none."""
-        self.used.setdefault(role, set()).add(module_id)
-        key = contact_key(role, self.contacts)
-        if key is not None:
-            return self.entries[key]
-        if role not in self.missing:
-            # A marker the rendered text is searched for: the role is missing only if a kept clause prints it.
-            self.missing[role] = _Contact(None, f"contact{len(self.missing)}.manquant@charter-kit.invalid", None)
-        return self.missing[role]
-
-    def namespace(self, module_id: str) -> _ContactNamespace:
-        """What ``contacts`` is in one module's text."""
-        return _ContactNamespace(self, module_id)
-
-    def charter_contacts(self) -> dict[str, dict[str, Any]]:
-        """The charter's contacts by profile key; ``roles`` lists the roles one serves, when more than its own."""
-        out = {}
-        for key, c in self.contacts.items():
-            entry: dict[str, Any] = {"name": c.name, "email": c.email, "phone": c.phone}
-            roles = served_roles(key, self.used, self.contacts)
-            if len(roles) > 1:
-                entry["roles"] = roles
-            out[key] = entry
-        return out
-
-    def missing_problems(self, loaded, texts: dict[str, str]) -> list[Problem]:
-        """A problem for each role printed by a kept clause and served by no contact."""
-        problems = []
-        for role, stand_in in self.missing.items():
-            users = sorted(mid for mid, text in texts.items() if md_escape(stand_in.email) in text)
-            if not users:
-                continue
-            others = chain(role)[1:]
-            instead = (_("; without it, a contact {roles} would stand in for it").format(
-                roles=_(" or ").join(repr(r) for r in others)) if others else "")
-            problems.append(loaded.problem(("contacts",), _(
-                "missing contact '{role}' (cited by {users}); add '{entry}' under contacts, or list it in the roles "
-                "of an existing contact (roles: [{role}]){instead}").format(
-                    role=role, users=", ".join(users), entry=f"{role}: {{email: …}}", instead=instead)))
-        return problems
-
-
-class _ContactNamespace(dict):
-    """``contacts`` in one module's text: ``contacts.<role>`` looks the role up and notes who printed it."""
-
-    def __init__(self, book: _ContactBook, module_id: str) -> None:
-        super().__init__()
-        self._book = book
-        self._module = module_id
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self._book.lookup(name, self._module)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
-
-
 @dataclass(frozen=True)
 class _Company:
     name: str
@@ -200,7 +94,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
     eff = effective_date or (profile.charter.effective_date.isoformat() if profile.charter.effective_date else None)
     company = _Company(profile.company.name, profile.company.legal_name or profile.company.name,
                        profile.company.listed, profile.company.website)
-    book = _ContactBook(profile.contacts)
+    book = ContactBook(profile.contacts)
     info = _CharterInfo(profile.charter.title, lang, profile.charter.jurisdiction, profile.charter.status,
                         fr.status_label(profile.charter.status, profile.charter.jurisdiction),
                         profile.charter.region)
@@ -261,6 +155,7 @@ def render(selection: Selection, *, version: str | None = None, date: str | None
               **({"engine": profile.site.engine} if profile.site.engine != "material" else {}),
               **({"ack_url": profile.ack.url} if profile.ack.url else {})},
         pdf={"variant": profile.pdf.variant, "signature_block": profile.pdf.signature_block},
+        region=profile.charter.region,
     )
 
 

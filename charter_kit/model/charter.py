@@ -129,6 +129,8 @@ class Charter:
     """PDF settings (variant, signature block)."""
     approvals: tuple[dict[str, Any], ...] = ()
     """Who approved this release ({name, role, date}), shown on the PDF's approval block; empty for a draft."""
+    region: str | None = None
+    """Belgium: the language region the text was written for (vocabulary.REGIONS); None elsewhere."""
 
     def __post_init__(self) -> None:
         for n, article in enumerate(self.articles, start=1):
@@ -180,6 +182,8 @@ class Charter:
                         del clause[key]
         if not data["approvals"]:
             del data["approvals"]  # added later: a release written before approvals keeps its digest
+        if data["region"] is None:
+            del data["region"]  # added later, and only Belgian charters have one
         data["schema"] = SCHEMA_VERSION
         return data
 
