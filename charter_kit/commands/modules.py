@@ -91,6 +91,7 @@ def check_hygiene(library: Library, folder, profile=None) -> None:
     releases = load_releases(Path(profile).resolve().parent) if profile is not None else []
     if releases:
         folder_only = Library({m.id: m for m in mine})
-        problems += text_problems(folder_only, load_charter(releases[-1]), releases[-1].version, any_origin=True)
+        problems += text_problems(folder_only, load_charter(releases[-1]), releases[-1].version, any_origin=True,
+                                  sources=releases[-1].sources)
     if problems:
         raise ModuleError(problems, hint=_("bump 'version' in module.yml and add one changelog entry per version"))

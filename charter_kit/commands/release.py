@@ -18,7 +18,7 @@ from pathlib import Path
 
 from charter_kit.adoption.milestones import procedure_key
 from charter_kit.adoption.procedure import Adoption, assess, text_digest
-from charter_kit.compose.hygiene import changelog_problems, text_problems
+from charter_kit.compose.hygiene import changelog_problems, source_hash, text_problems
 from charter_kit.compose.pipeline import project_from
 from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.diff.compare import diff
@@ -100,7 +100,8 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
         outputs[SEALED_FILE] = entries_text(entries).encode("utf-8")
     release = write_release(root, charter, outputs, kind=kind, previous=previous, approvals=approvals,
                             notes=request.notes, procedure=procedure_key(charter.jurisdiction, charter.status),
-                            forced=forced, sign=signer.sign_file if signer is not None else None)
+                            forced=forced, sign=signer.sign_file if signer is not None else None,
+                            sources=module_sources(project.library, charter))
     if entries:
         draft_file(root).unlink()  # sealed with the release; what follows goes to adoption/<version>.yml
     sealed = assess(charter, entries, base=dt.date.fromisoformat(request.date),
@@ -183,9 +184,15 @@ def check_modules(library, charter: Charter, previous: Release | None) -> None:
     used = [library.get(a.id) for a in charter.articles if library.get(a.id) is not None]
     problems = changelog_problems(used)
     if previous is not None:
-        problems += text_problems(library, load_charter(previous), previous.version)
+        problems += text_problems(library, load_charter(previous), previous.version, sources=previous.sources)
     if problems:
         raise ModuleError(problems, hint=_("fix the module, then release again; nothing was written"))
+
+
+def module_sources(library, charter: Charter) -> dict[str, str]:
+    """sha256 of the text file of each module of ``charter`` (release.yml keeps it for module hygiene)."""
+    return {a.id: source_hash(library.get(a.id), charter.language) for a in charter.articles
+            if library.get(a.id) is not None}
 
 
 # -- dates -----------------------------------------------------------------------------------------

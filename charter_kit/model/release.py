@@ -33,7 +33,7 @@ _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _FIELDS = ("version", "date", "effective_date", "previous_version", "kind", "digest", "approvals",
            "notes", "modules", "charter_kit", "files")
 #: Fields added later, written only when set, so a release written before them reads and writes the same.
-_OPTIONAL = {"procedure": None, "forced": None}
+_OPTIONAL = {"procedure": None, "forced": None, "sources": None}
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,9 @@ class Release:
     """The adoption procedure that applies ("fr/annexe-reglement-interieur"); None before charter-kit tracked it."""
     forced: str | None = None
     """Why a refusal was overridden with --force (an effective date before the earliest lawful one), if any."""
+    sources: dict[str, str] | None = None
+    """sha256 of each module's text file as released: module hygiene knows a text is unchanged even when a
+    newer charter-kit renders it differently; None in releases written before it was recorded."""
     path: Path | None = field(default=None, compare=False)
     """The release's folder once read from the store."""
 
@@ -174,12 +177,12 @@ def _check_types(data: dict[str, Any], display: Path) -> None:
     for name in ("date", "effective_date"):
         if _parse_date(data[name]) is None or not date_in_range(data[name]):
             raise bad(name, _("a date YYYY-MM-DD"))
-    for name in ("previous_version", "notes", *[n for n in _OPTIONAL if n in data]):
+    for name in ("previous_version", "notes", *[n for n in _OPTIONAL if n in data and n != "sources"]):
         if data[name] is not None and not isinstance(data[name], str):
             raise bad(name, _("text or null"))
     if not isinstance(data["approvals"], list) or not all(_approval_ok(a) for a in data["approvals"]):
         raise bad("approvals", _("a list of texts or of {fields}").format(fields="{name, role, date}"))
-    for name in ("modules", "files"):
+    for name in ("modules", "files", *(["sources"] if data.get("sources") is not None else [])):
         value = data[name]
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                   for k, v in value.items()):

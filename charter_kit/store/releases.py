@@ -132,11 +132,12 @@ def release_table(releases: Sequence[Release], on: dt.date) -> str:
 def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, kind: str,
                   previous: Release | None, approvals: Sequence[Approval | str] = (), notes: str | None = None,
                   procedure: str | None = None, forced: str | None = None,
-                  sign: Callable[[bytes], bytes] | None = None) -> Release:
+                  sign: Callable[[bytes], bytes] | None = None, sources: dict[str, str] | None = None) -> Release:
     """Write charter.json, the outputs ({file name: bytes}) and release.yml into ``releases/<version>/``.
 
     ``procedure`` names the adoption procedure that applies; ``forced`` says why a refusal was overridden;
-    ``sign`` makes the detached signature of release.yml, written beside it as ``release.yml.p7s``.
+    ``sign`` makes the detached signature of release.yml, written beside it as ``release.yml.p7s``;
+    ``sources`` is the sha256 of each module's text file (module hygiene reads it at the next release).
     """
     if kind not in RELEASE_KINDS:
         raise ReleaseError(_("kind '{kind}' is not one of {kinds}").format(kind=kind, kinds=", ".join(RELEASE_KINDS)))
@@ -147,7 +148,7 @@ def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, ki
         digest=digest, previous_version=previous.version if previous else None, kind=kind,
         approvals=tuple(approvals), notes=notes, modules=module_versions(charter), charter_kit=__version__,
         files={CHARTER_FILE: digest, **{name: sha256(data) for name, data in outputs.items()}},
-        procedure=procedure, forced=forced,
+        procedure=procedure, forced=forced, sources=sources or None,
     )
     target = releases_dir(root) / release.version
     text = release.to_yaml().encode("utf-8")

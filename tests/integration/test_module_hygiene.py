@@ -5,9 +5,11 @@ Each mistake is an error naming the module file and line, from `check --modules`
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import assert_user_error, run
 
@@ -50,6 +52,9 @@ def test_changelog_mistakes_are_errors_of_check_modules_and_of_release(project, 
 def test_a_text_changed_since_the_last_release_without_a_version_bump_is_an_error(project):
     assert run("release", "1.0.0", "-p", project, "--date", "2027-01-04").exit_code == 0
     library = project.parent.parent / "library"
+    # release.yml keeps each module's source hash: an unchanged file is never taken for an edit.
+    meta = yaml.safe_load((project.parent / "releases" / "1.0.0" / "release.yml").read_text(encoding="utf-8"))
+    assert meta["sources"]["alpha"] == hashlib.sha256((library / "alpha" / "fr.md").read_bytes()).hexdigest()
     edit(library / "alpha" / "fr.md", "Demandez avant de publier.", "Demandez toujours avant de publier.")
     message = ("alpha/module.yml, line 2: version: the text of module 'alpha' changed since release 1.0.0 "
                "(clause alpha.doute, line 12 of fr.md) but its version is still 1.2.0")
