@@ -83,10 +83,11 @@ def _cover(doc: Docx, charter: Charter) -> None:
     doc.paragraph("ckSmall", [_plain("Empreinte : "), _plain(charter.digest, "code")])
     doc.paragraph("ckSmall", [_plain("L’empreinte (SHA-256) identifie exactement ce texte : un document qui porte "
                                      "la même empreinte a le même contenu, mot pour mot.")])
+    doc.end_cover()
 
 
 def _contents(doc: Docx, charter: Charter) -> None:
-    doc.paragraph("Heading1", [_plain("Sommaire")], page_break_before=True)
+    doc.paragraph("Heading1", [_plain("Sommaire")])
     for article in charter.articles:
         link = doc.internal_link(article_bookmark(article.id),
                                  [_plain(f"Article {article.number}. ", "b"), _plain(article.title)])

@@ -22,8 +22,11 @@ from charter_kit.locales import fr
 from charter_kit.model.charter import Article, Charter
 from charter_kit.outputs import markup
 from charter_kit.typeset.engine import compile_pdf, typst_date
+from charter_kit.typeset.pdf_fields import signature_field
 from charter_kit.typeset.markup import blocks, clean, inlines, text
 
+#: The acknowledgement page's signature field.
+SIGNATURE_FIELD = "Signature-salarie"
 #: Name of the charter's canonical JSON inside the PDF.
 ATTACHMENT = "charter.json"
 LOGO_HINT = N_("check the profile's logo (branding.logo): a readable PNG, JPEG or SVG image, with no image "
@@ -46,8 +49,11 @@ def render_guide(charter: Charter) -> bytes:
 
 def _compile(charter: Charter, data: dict[str, Any]) -> bytes:
     hint = _(LOGO_HINT) if markup.logo(charter) is not None else None
-    return compile_pdf("annex.typ", data, date=markup.charter_date(charter),
-                       inputs={"charter": charter.to_json()}, hint=hint)
+    pdf = compile_pdf("annex.typ", data, date=markup.charter_date(charter),
+                      inputs={"charter": charter.to_json()}, hint=hint)
+    if data["signature"]:  # the acknowledgement page's box becomes a field employees can sign in
+        pdf = signature_field(pdf, name=SIGNATURE_FIELD, tooltip="Signature du salarié (accusé de réception)")
+    return pdf
 
 
 def pdf_filename(charter: Charter) -> str:

@@ -153,7 +153,12 @@ class Docx:
 
     def page_break(self) -> None:
         """Start a new page."""
-        self.body.append(el("p", el("r", el("br", type="page"))))
+        self.body.append(el("p", el("pPr", el("suppressLineNumbers")), el("r", el("br", type="page"))))
+
+    def end_cover(self) -> None:
+        """End the cover: what follows starts a new page with the running header, footer and line numbers."""
+        self.body.append(el("p", el("pPr", el("spacing", after="0"),
+                                    styles.section(self.info.paper, cover=True))))
 
     # -- links and bookmarks --------------------------------------------------------------------
     def external_link(self, url: str, runs: Sequence[Run]) -> etree._Element:
@@ -261,9 +266,7 @@ class Docx:
             "word/document.xml": self._document(),
             "word/fontTable.xml": package.xml(styles.font_table()),
             "word/footer1.xml": package.xml(self._footer()),
-            "word/footer2.xml": package.xml(styles.empty_part("ftr")),
             "word/header1.xml": package.xml(self._header()),
-            "word/header2.xml": package.xml(styles.empty_part("hdr")),
             "word/numbering.xml": package.xml(styles.numbering(self.lists)),
             "word/settings.xml": package.xml(styles.settings(track_revisions=self.info.track_revisions)),
             "word/styles.xml": package.xml(styles.style_sheet(self.info.brand, self.info.accent)),
@@ -304,8 +307,7 @@ class Docx:
     def _document_rels(self) -> bytes:
         rels = [("rIdStyles", "styles", "styles.xml"), ("rIdNumbering", "numbering", "numbering.xml"),
                 ("rIdSettings", "settings", "settings.xml"), ("rIdFonts", "fontTable", "fontTable.xml"),
-                ("rIdHeader1", "header", "header1.xml"), ("rIdHeader2", "header", "header2.xml"),
-                ("rIdFooter1", "footer", "footer1.xml"), ("rIdFooter2", "footer", "footer2.xml")]
+                ("rIdHeader1", "header", "header1.xml"), ("rIdFooter1", "footer", "footer1.xml")]
         if self.comments:
             rels.append(("rIdComments", "comments", "comments.xml"))
         external = [(f"rIdLink{i}", "hyperlink", url) for i, url in enumerate(self.links, start=1)]

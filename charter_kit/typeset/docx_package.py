@@ -44,8 +44,7 @@ def content_types(*, comments: bool) -> bytes:
     overrides = [("/word/document.xml", _CT + "document.main+xml"), ("/word/styles.xml", _CT + "styles+xml"),
                  ("/word/numbering.xml", _CT + "numbering+xml"), ("/word/settings.xml", _CT + "settings+xml"),
                  ("/word/fontTable.xml", _CT + "fontTable+xml"),
-                 ("/word/header1.xml", _CT + "header+xml"), ("/word/header2.xml", _CT + "header+xml"),
-                 ("/word/footer1.xml", _CT + "footer+xml"), ("/word/footer2.xml", _CT + "footer+xml"),
+                 ("/word/header1.xml", _CT + "header+xml"), ("/word/footer1.xml", _CT + "footer+xml"),
                  ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
                  ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
                  ("/docProps/custom.xml", "application/vnd.openxmlformats-officedocument.custom-properties+xml")]

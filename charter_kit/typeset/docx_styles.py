@@ -243,24 +243,20 @@ def font_table() -> etree._Element:
 
 
 # -- header, footer, section --------------------------------------------------------------------------
-def empty_part(tag: str) -> etree._Element:
-    """An empty header or footer (the cover has none)."""
-    return el(tag, el("p", el("pPr", el("spacing", after="0"))))
-
-
-def section(paper: str, *, line_numbers: bool) -> etree._Element:
-    """The document's one section: paper, margins, header and footer (none on the cover), line numbers."""
+def section(paper: str, *, line_numbers: bool = False, cover: bool = False) -> etree._Element:
+    """A section: paper and margins; the body's has the running header and footer and the line
+    numbers; the cover's (ended by ``Docx.end_cover``) has neither."""
     width, height = PAPER[paper]
-    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     refs = []
-    for kind, which, ident in (("headerReference", "default", "rIdHeader1"), ("headerReference", "first", "rIdHeader2"),
-                               ("footerReference", "default", "rIdFooter1"), ("footerReference", "first", "rIdFooter2")):
-        ref = el(kind, type=which)
-        ref.set(r, ident)
-        refs.append(ref)
+    if not cover:
+        r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        for kind, ident in (("headerReference", "rIdHeader1"), ("footerReference", "rIdFooter1")):
+            ref = el(kind, type="default")
+            ref.set(r, ident)
+            refs.append(ref)
     sect = el("sectPr", *refs, el("pgSz", w=str(width), h=str(height)),
               el("pgMar", **{k: str(v) for k, v in MARGINS.items()}, gutter="0"))
-    if line_numbers:
+    if line_numbers and not cover:
         sect.append(el("lnNumType", countBy="1", distance="284", restart="newPage"))
-    sect.extend([el("cols", space="708"), el("titlePg")])
+    sect.append(el("cols", space="708"))
     return sect

@@ -221,3 +221,40 @@ def test_a_compromised_key_without_timestamp_fails(mini, monkeypatch):
     assert run("keys", "init", "-p", profile, "--replace", "compromised").exit_code == 0
     assert_user_error(run("verify", "-p", profile), "declared compromised",
                       "no trusted timestamp proves the signature was made before")
+
+
+def test_the_signed_annex_passes_the_pdf_a_checks(keyed):
+    import pdfa
+
+    assert pdfa.problems(_pdf(keyed).read_bytes()) == []
+
+
+def test_an_employee_signs_the_acknowledgement_field_without_breaking_the_company_signature(keyed, tmp_path):
+    """The company's certification allows form filling and signing: the employee's signature in
+    the empty field is an allowed change, and both signatures check out."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from charter_kit.store.keys import _new_key
+    from cryptography.hazmat.primitives import serialization
+
+    key, cert = _new_key("Jeanne Roy", 1)
+    (tmp_path / "k.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    employee = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
+    signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(_pdf(keyed).read_bytes())),
+                              signers.PdfSignatureMetadata(field_name="Signature-salarie"), signer=employee)
+    reader = PdfFileReader(signed)
+    company = next(s for s in reader.embedded_signatures if s.field_name == "Signature-entreprise")
+    mine = next(s for s in reader.embedded_signatures if s.field_name == "Signature-salarie")
+    anchor = load_cert_from_pemder(str(keyed.parent / "keys" / "certificate.pem"))
+    status = validate_pdf_signature(company, ValidationContext(trust_roots=[anchor]))
+    assert status.intact and status.trusted and status.docmdp_ok
+    assert status.modification_level.name in ("FORM_FILLING", "LTA_UPDATES")
+    own = validate_pdf_signature(mine, ValidationContext(trust_roots=[load_cert_from_pemder(str(tmp_path / "c.pem"))]))
+    assert own.intact and own.trusted
