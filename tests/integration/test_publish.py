@@ -351,15 +351,19 @@ def test_the_modifications_page_is_in_the_navigation_of_each_version(server, bro
 
 # -- the listed example -----------------------------------------------------------------------------
 @pytest.mark.slow
-def test_the_listed_example_carries_three_verified_releases_and_publishes(tmp_path):
+def test_the_listed_example_carries_its_verified_releases_and_publishes(tmp_path):
     from conftest import LISTED_EXAMPLE
 
     profile = LISTED_EXAMPLE / "charter.yml"
     result = run("verify", "-p", profile)
     assert result.exit_code == 0, result.output
     releases = load_releases(LISTED_EXAMPLE)
-    assert [r.version for r in releases] == ["1.0.0", "1.1.0", "2.0.0"]
-    first, second, third = releases
+    assert [r.version for r in releases] == ["1.0.0", "1.1.0", "2.0.0", "3.0.0"]
+    first, second, third, fourth = releases
+    # 3.0.0 adopts the revised library: the rules in the annex, the rest in the guide beside it.
+    assert sorted(n for n in fourth.files if n.endswith(".pdf")) == [
+        "charte-reseaux-sociaux-3.0.0.pdf", "charte-reseaux-sociaux-guide-3.0.0.pdf"]
+    assert all(not n.endswith(".pdf") or "guide" not in n for r in (first, second, third) for n in r.files)
     assert "ambassadeurs" not in second.modules and "ambassadeurs" in third.modules
     upgraded = [m for m, v in third.modules.items() if second.modules.get(m) not in (None, v)]
     assert upgraded, "2.0.0 must include a module text change from the library"
@@ -373,3 +377,6 @@ def test_the_listed_example_carries_three_verified_releases_and_publishes(tmp_pa
     assert note.split(" : ")[0] in changes and "ambassadeurs" in changes
     causes = (out / "1.1.0" / "modifications" / "index.html").read_text(encoding="utf-8")
     assert "astreinte" in causes.lower() and "crise" in causes
+    assert (out / "3.0.0" / "charte-reseaux-sociaux-guide-3.0.0.pdf").is_file()
+    home = (out / "3.0.0" / "index.html").read_text(encoding="utf-8")
+    assert 'href="charte-reseaux-sociaux-guide-3.0.0.pdf"' in home and 'href="charte-reseaux-sociaux-3.0.0.pdf"' in home
