@@ -87,7 +87,7 @@ def test_a_library_of_two_thousand_modules(tmp_path, monkeypatch):
     for i in range(2000):
         tree[f"m{i:04d}/module.yml"] = (f"id: m{i:04d}\nversion: 1.0.0\ntitle: {{fr: Module {i}}}\n"
                                         f"summary: {{fr: Résumé {i}}}\norder: {i}\n")
-        tree[f"m{i:04d}/fr.md"] = f"Intro {i}.\n\n## Règle {i} {{#regle}}\nTexte {i}.\n"
+        tree[f"m{i:04d}/fr.md"] = f"Intro {i}.\n\n## Règle {i} {{#regle .regle}}\nTexte {i}.\n"
     write_tree(tmp_path / "lib", tree)
     monkeypatch.setenv("CHARTER_KIT_LIBRARY", str(tmp_path / "lib"))
     table = run("modules", "-p", tmp_path / "none.yml")
@@ -98,14 +98,20 @@ def test_a_library_of_two_thousand_modules(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_ten_megabyte_module(mini):
-    body = ("Une phrase ordinaire de la charte, assez longue pour remplir la ligne. " * 14 + "\n\n") * 10_100
+@pytest.mark.parametrize("paragraphs", [4_500, 10_100])
+def test_a_module_of_megabytes_checks_or_is_refused_at_the_output_limit(mini, paragraphs):
+    from charter_kit.templating import MAX_OUTPUT
+
+    body = ("Une phrase ordinaire de la charte, assez longue pour remplir la ligne. " * 14 + "\n\n") * paragraphs
     meta = "id: gros\nversion: 1.0.0\ntitle: {fr: Gros}\nsummary: {fr: x}\norder: 90\n"
     path = mini(MINI_PROFILE + "  - gros\nlocal_modules: modules\n",
                 {"modules/gros/module.yml": meta, "modules/gros/fr.md": "## Tout {#tout .regle}\n" + body})
-    assert (path.parent / "modules/gros/fr.md").stat().st_size > 10_000_000
     result = run("check", "-p", path)
-    assert result.exit_code == 0, result.output[:300]
+    if len(body) < MAX_OUTPUT:  # 4.6 MB: checked like any module
+        assert result.exit_code == 0, result.output[:300]
+    else:  # 10.3 MB: more than a module may write, refused naming the file and line
+        assert (path.parent / "modules/gros/fr.md").stat().st_size > 10_000_000
+        assert_user_error(result, "modules/gros/fr.md, line 1", "writes too much")
 
 
 @pytest.mark.parametrize("module_id", ["../../etc/passwd", "/etc", "socle/../alpha", "ALPHA", "аlpha"])
