@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from charter_kit import __version__
-from charter_kit.cli_params import DATE, TEXT, Group, notices, on_date, on_option, outside_store, profile_option
+from charter_kit.cli_params import (DATE, TEXT, Group, Progress, confirm, json_errors, json_option, no_color, notices,
+                                    on_date, on_option, outside_store, port_in_use, print_json, profile_option,
+                                    quiet_option)
 from charter_kit.errors import CharterError
+from charter_kit.i18n import _, ngettext
 from charter_kit.locales import fr
 from charter_kit.model.vocabulary import JURISDICTIONS
 from charter_kit.outputs.registry import OUTPUTS
@@ -42,30 +45,30 @@ def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | 
     from charter_kit.commands.init import Answers, contact_roles, init_project, selection_for
 
     if (folder / "charter.yml").exists():
-        raise CharterError(f"{folder / 'charter.yml'}: a charter.yml already exists; nothing was written",
-                           hint="choose another folder, or edit the existing profile")
+        raise CharterError(_("{file}: a charter.yml already exists; nothing was written").format(
+            file=folder / "charter.yml"), hint=_("choose another folder, or edit the existing profile"))
     library = load_library()
     given = {}
     for item in contacts:
         role, sep, email = item.partition("=")
         if not sep or not role or not email:
-            raise click.BadParameter(f"'{item}' is not ROLE=EMAIL", param_hint="--contact")
+            raise click.BadParameter(_("'{value}' is not ROLE=EMAIL").format(value=item), param_hint="--contact")
         given[role.strip()] = email.strip()
-    name = company or (folder.resolve().name if no_input else click.prompt("Nom de l'entreprise"))
+    name = company or (folder.resolve().name if no_input else click.prompt(_("Company name")))
     jur = jurisdiction or ("fr" if no_input else click.prompt(
-        "Droit applicable", type=click.Choice(JURISDICTIONS), default="fr"))
-    is_listed = listed if listed is not None else (False if no_input else click.confirm(
-        "Les actions de l'entreprise sont-elles cotées ?", default=False))
+        _("Applicable law"), type=click.Choice(JURISDICTIONS), default="fr"))
+    is_listed = listed if listed is not None else (False if no_input else confirm(
+        _("Are the company's shares listed?"), default=False))
     if not no_input:
         for role in contact_roles(library, selection_for(library, is_listed)):
             if role not in given:
-                given[role] = click.prompt(f"E-mail : {fr.role(role)} ({role})",
+                given[role] = click.prompt(_("E-mail: {label} ({role})").format(label=fr.role(role), role=role),
                                            default="", show_default=False).strip()
     answers = Answers(name, jur, is_listed, {k: v for k, v in given.items() if v})
     written = init_project(folder, answers, library)
     for path in written:
-        click.echo(f"created {path}")
-    click.echo("Next: fill what 'charter check' lists, then 'charter build'.")
+        click.echo(_("created {file}").format(file=path))
+    click.echo(_("Next: fill what 'charter check' lists, then 'charter build'."))
 
 
 # -- modules ------------------------------------------------------------------------------------------
@@ -106,29 +109,35 @@ def _library(profile: Path):
 @profile_option
 @click.option("--modules", "modules_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Also check this folder of modules (for module authors).")
-def check(profile: Path, modules_dir: Path | None) -> None:
+@quiet_option
+@json_option
+def check(profile: Path, modules_dir: Path | None, quiet: bool, as_json: bool) -> None:
     """Validate the profile and the modules; exit 0 only when the charter renders."""
+    from charter_kit.commands.machine import check_data
+    from charter_kit.commands.check import check_notices, folder_report
     from charter_kit.commands.modules import check_report
     from charter_kit.compose.library import load_library
     from charter_kit.compose.pipeline import load_project
 
-    if modules_dir is not None:
-        from charter_kit.commands.modules import check_hygiene
+    count, say = None, (lambda text: None) if quiet or as_json else click.echo
+    with json_errors(as_json):
+        if modules_dir is not None:
+            from charter_kit.commands.modules import check_hygiene
 
-        lib = load_library(modules_dir)
-        check_hygiene(lib, modules_dir, profile if profile.exists() else None)
-        click.echo(f"{modules_dir}: {len(lib.modules)} modules load without problems; versions and changelogs "
-                   "match their text")
-        if not profile.exists():
-            return
-    project = load_project(profile)
-    notices(project.notices)
-    click.echo(check_report(project))
-    from charter_kit.compose.schema import SCHEMA_FILE, stale_schema
-
-    if stale_schema(project.root, project.library):
-        notices([f"{SCHEMA_FILE} is out of date (the modules changed): run "
-                 f"'charter schema -o {SCHEMA_FILE}' so the editor completes the profile again"])
+            lib = load_library(modules_dir)
+            check_hygiene(lib, modules_dir, profile if profile.exists() else None)
+            count = len(lib.modules)
+            say(folder_report(modules_dir, count))
+            if not profile.exists():
+                return print_json({"ok": True, "modules_checked": count, "problems": []}) if as_json else None
+        project = load_project(profile)
+    found = check_notices(project)
+    if as_json:
+        return print_json(check_data(project, found, modules_checked=count))
+    if not quiet:
+        notices(project.notices)
+        click.echo(check_report(project))
+        notices(found[len(project.notices):])
 
 
 @cli.command("render")
@@ -142,16 +151,17 @@ def render_cmd(profile: Path, fmt: str, output: Path | None, line_numbers: bool)
     from charter_kit.compose.pipeline import load_project
 
     if line_numbers and fmt != "docx":
-        raise click.UsageError("--line-numbers applies to --format docx only")
+        raise click.UsageError(_("--line-numbers applies to --format docx only"))
     if output is None and fmt in ("pdf", "guide", "docx"):
-        raise click.UsageError(f"--format {fmt} writes a {fmt.replace('guide', 'pdf').upper()} file: give it with -o FILE")
+        raise click.UsageError(_("--format {format} writes a {kind} file: give it with -o FILE").format(
+            format=fmt, kind=fmt.replace("guide", "pdf").upper()))
     project = load_project(profile)
     notices(project.notices)
     outside_store(profile, output, "-o")
     data = OUTPUTS[fmt].render(project.charter, **({"line_numbers": True} if line_numbers else {}))
     if output:
         atomic_write(output, data)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("wrote {file}").format(file=output), err=True)
     else:
         click.echo(data.decode("utf-8"), nl=False)
 
@@ -174,7 +184,7 @@ def schema(profile: Path, output: Path | None) -> None:
         return
     outside_store(profile, output, "-o")
     atomic_write(output, text)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {file}").format(file=output), err=True)
 
 
 # -- release, releases, verify, publish ----------------------------------------------------------------
@@ -198,38 +208,34 @@ def schema(profile: Path, output: Path | None) -> None:
 @click.option("--kind", type=click.Choice(["substantive", "editorial"]),
               help="Nature of the change. Default: suggested from the changes since the last release.")
 @click.option("--allow-empty", is_flag=True, help="Release even if nothing changed since the last release.")
+@quiet_option
 def release(version: str, profile: Path, date, effective, approvals: tuple[str, ...], structured, strict: bool,
-            force: bool, notes: str | None, notes_file: Path | None, kind: str | None, allow_empty: bool) -> None:
+            force: bool, notes: str | None, notes_file: Path | None, kind: str | None, allow_empty: bool,
+            quiet: bool) -> None:
     """Freeze the current charter as VERSION in releases/VERSION/."""
-    from charter_kit.commands.release import ReleaseRequest, create_release
+    from charter_kit.commands.release import ReleaseRequest, create_release, summary
     from charter_kit.store.releases import writer_lock
     from charter_kit.model.release import Approval
 
     if notes is not None and notes_file is not None:
-        raise click.UsageError("give --notes or --notes-file, not both")
+        raise click.UsageError(_("give --notes or --notes-file, not both"))
     if notes_file is not None:
         try:
             notes = notes_file.read_text(encoding="utf-8-sig").strip() or None
         except UnicodeDecodeError:
-            raise click.BadParameter(f"{notes_file} is not UTF-8 text", param_hint="--notes-file") from None
+            raise click.BadParameter(_("{file} is not UTF-8 text").format(file=notes_file), param_hint="--notes-file") \
+                from None
     given = [a.strip() for a in approvals if a.strip()]
     given += [Approval(name.strip(), role.strip() or None, day.date().isoformat()) for name, role, day in structured]
     request = ReleaseRequest(version, date.date().isoformat(), effective.date().isoformat() if effective else None,
                              tuple(given), notes, kind, allow_empty, strict=strict, force=force)
     request = replace(request, passphrase=_passphrase(profile.resolve().parent))
-    with writer_lock(profile.resolve().parent):
-        created = create_release(profile, request)
-    rel = created.release
-    how = "suggested from the changes" if created.kind_suggested else "as given"
-    since = f" since {rel.previous_version}" if rel.previous_version and created.kind_suggested else ""
-    click.echo(f"released {rel.version}: {rel.path}")
-    click.echo(f"  effective {rel.effective_date} (from {created.effective_source}), digest {rel.digest[:12]}, "
-               f"kind {rel.kind} ({how}{since})")
-    click.echo(f"  files: {', '.join(['release.yml', *rel.files])}")
-    if rel.forced:
-        click.echo(f"  forced: {rel.forced}")
+    with writer_lock(profile.resolve().parent), Progress(quiet) as progress:
+        created = create_release(profile, request, progress=progress.step)
+    if not quiet:
+        click.echo("\n".join(summary(created)))
     for warning in created.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
 
 
 def _passphrase(root: Path) -> str | None:
@@ -240,21 +246,26 @@ def _passphrase(root: Path) -> str | None:
 
     if not has_certificate(root):
         return None
-    return os.environ.get(PASSPHRASE_ENV) or click.prompt("Passphrase of the signing key", hide_input=True)
+    return os.environ.get(PASSPHRASE_ENV) or click.prompt(_("Passphrase of the signing key"), hide_input=True)
 
 
 @cli.command("releases")
 @profile_option
 @on_option
-def releases_cmd(profile: Path, on) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only the version numbers, one per line.")
+@json_option
+def releases_cmd(profile: Path, on, quiet: bool, as_json: bool) -> None:
     """List the releases with their dates, status, digest and kind."""
+    from charter_kit.commands.machine import releases_data
     from charter_kit.store.releases import load_releases, release_table
 
-    found = load_releases(profile.resolve().parent)
-    if not found:
-        click.echo("no release yet (charter release VERSION --date YYYY-MM-DD creates one)")
-        return
-    click.echo(release_table(found, on_date(on)))
+    with json_errors(as_json):
+        found = load_releases(profile.resolve().parent)
+    if as_json:
+        return print_json(releases_data(found, on_date(on)))
+    shown = release_table(found, on_date(on)) if found else _("no release yet ({command} creates one)").format(
+        command="charter release VERSION --date YYYY-MM-DD")
+    click.echo("\n".join(r.version for r in found) if quiet else shown, nl=bool(found) or not quiet)
 
 
 @cli.command()
@@ -263,25 +274,34 @@ def releases_cmd(profile: Path, on) -> None:
               help="Check this annex on its own, against the charter.json it carries.")
 @click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Also trust this certificate (a copy of the company's kept outside the project).")
-def verify(profile: Path, pdf_file: Path | None, trust: Path | None) -> None:
+@quiet_option
+@json_option
+def verify(profile: Path, pdf_file: Path | None, trust: Path | None, quiet: bool, as_json: bool) -> None:
     """Check every release: digests, signatures and timestamps; exit 0 only if all hold."""
+    from charter_kit.commands.machine import pdf_data, verify_data
     from charter_kit.store.verify import pdf_verification_report, verification_report, verify_pdf, verify_releases
 
+    show = print_json if as_json else (lambda data: None) if quiet else click.echo
     if pdf_file is not None:
         checked = verify_pdf(pdf_file)
-        click.echo(pdf_verification_report(checked))
+        show(pdf_data(checked) if as_json else pdf_verification_report(checked))
         if checked.digest is None:
-            raise CharterError(f"{pdf_file}: this PDF carries no charter to check it against",
-                               hint="check it within its release folder: charter verify -p charter.yml")
+            raise CharterError(_("{file}: this PDF carries no charter to check it against").format(file=pdf_file),
+                               hint=_("check it within its release folder: {command}").format(
+                                   command="charter verify -p charter.yml"))
         if not checked.ok:
-            raise CharterError(f"{pdf_file}: the PDF does not match the charter it carries",
-                               hint="a PDF that fails was changed after it was made: use the release's own copy")
+            raise CharterError(_("{file}: the PDF does not match the charter it carries").format(file=pdf_file),
+                               hint=_("a PDF that fails was changed after it was made: use the release's own copy"))
         return
-    results = verify_releases(profile.resolve().parent, trust=trust)
-    click.echo(verification_report(results))
+    with json_errors(as_json):
+        results = verify_releases(profile.resolve().parent, trust=trust)
+    show(verify_data(results) if as_json else verification_report(results))
     failed = [r.version for r in results if not r.ok]
     if failed:
-        raise CharterError(f"{len(failed)} of {len(results)} releases failed verification: {', '.join(failed)}")
+        raise CharterError(ngettext("{failed} of {count} release failed verification: {versions}",
+                                    "{failed} of {count} releases failed verification: {versions}",
+                                    len(results)).format(failed=len(failed), count=len(results),
+                                                         versions=", ".join(failed)))
 
 
 @cli.command()
@@ -289,17 +309,24 @@ def verify(profile: Path, pdf_file: Path | None, trust: Path | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder. Default: public/ beside the profile.")
 @on_option
-def publish(profile: Path, out: Path | None, on) -> None:
+@quiet_option
+def publish(profile: Path, out: Path | None, on, quiet: bool) -> None:
     """Build the published site: every release, its PDF, its changes and the version selector."""
     from charter_kit.commands.publish import publish as publish_site
 
     root = profile.resolve().parent
     outside_store(profile, out, "--out")
-    report = publish_site(root, out if out is not None else root / "public", on_date(on))
-    count = len(report.built) + len(report.reused)
-    click.echo(f"published {count} version{'s' if count > 1 else ''} to {report.out} "
-               f"(built: {', '.join(report.built) or 'none'}; reused: {', '.join(report.reused) or 'none'})")
-    click.echo(f"employees land on {report.landing} ({fr.RELEASE_STATUS[report.landing_status]})")
+    with Progress(quiet) as progress:
+        progress.step(_("Publishing the versions"))
+        report = publish_site(root, out if out is not None else root / "public", on_date(on))
+    count, none = len(report.built) + len(report.reused), _("none")
+    if not quiet:
+        click.echo(ngettext("published {count} version to {folder} (built: {built}; reused: {reused})",
+                            "published {count} versions to {folder} (built: {built}; reused: {reused})", count).format(
+            count=count, folder=report.out, built=", ".join(report.built) or none,
+            reused=", ".join(report.reused) or none))
+        click.echo(_("employees land on {version} ({status})").format(
+            version=report.landing, status=fr.RELEASE_STATUS[report.landing_status]))
 
 
 # -- build, serve -----------------------------------------------------------------------------------
@@ -309,20 +336,18 @@ def publish(profile: Path, out: Path | None, on) -> None:
               help="Output folder. Default: build/ next to the profile.")
 @click.option("--no-site", is_flag=True, help="Do not build the site.")
 @click.option("--no-pdf", is_flag=True, help="Do not build the PDF annex.")
-def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool) -> None:
+@quiet_option
+def build_cmd(profile: Path, out: Path | None, no_site: bool, no_pdf: bool, quiet: bool) -> None:
     """Build the employee site and the PDF annex."""
-    from charter_kit.commands.build import build
+    from charter_kit.commands.build import build, summary
 
     if no_site and no_pdf:
-        raise click.UsageError("--no-site and --no-pdf together leave nothing to build")
+        raise click.UsageError(_("--no-site and --no-pdf together leave nothing to build"))
     outside_store(profile, out, "--out")
-    result = build(profile, out, site=not no_site, pdf=not no_pdf)
-    if result.site_index:
-        click.echo(f"site: {result.site_index}")
-    if result.pdf:
-        click.echo(f"pdf: {result.pdf}" + (" (unchanged, from cache)" if result.pdf_from_cache else ""))
-    if result.guide:
-        click.echo(f"guide: {result.guide}")
+    with Progress(quiet) as progress:
+        result = build(profile, out, site=not no_site, pdf=not no_pdf, progress=progress.step)
+    if not quiet:
+        click.echo("\n".join(summary(result)))
 
 
 @cli.command("serve")
@@ -334,7 +359,8 @@ def serve_cmd(profile: Path, host: str, port: int, no_pdf: bool) -> None:
     """Preview the site in a browser; it rebuilds when the profile or a module changes."""
     from charter_kit.commands.serve import serve
 
-    serve(profile, host=host, port=port, pdf=not no_pdf)
+    with port_in_use(host, port):
+        serve(profile, host=host, port=port, pdf=not no_pdf)
 
 
 @cli.command("diff")
@@ -355,16 +381,18 @@ def diff_cmd(a: str, b: str, profile: Path, fmt: str, output: Path | None, autho
     from charter_kit.commands.compare import compare
 
     if fmt in ("docx", "pdf") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
+        raise click.UsageError(_("--format {format} writes a file: give it with -o FILE").format(format=fmt))
     if line_numbers and fmt != "docx":
-        raise click.UsageError("--line-numbers applies to --format docx only")
+        raise click.UsageError(_("--line-numbers applies to --format docx only"))
     outside_store(profile, output, "-o")
     changes, new = compare(a, b, profile)
-    color = fmt == "text" and output is None and sys.stdout.isatty()
+    color = fmt == "text" and output is None and sys.stdout.isatty() and not no_color()
     result = render_diff(changes, fmt, new=new, color=color, author=author, line_numbers=line_numbers)
     if output is not None:
         atomic_write(output, result)
-        click.echo(f"wrote {output} ({changes.kind}, {sum(changes.counts().values())} changes)", err=True)
+        total = sum(changes.counts().values())
+        click.echo(ngettext("wrote {file} ({kind}, {count} change)", "wrote {file} ({kind}, {count} changes)", total)
+                   .format(file=output, kind=changes.kind, count=total), err=True)
     else:
         click.echo(result, nl=False)
 

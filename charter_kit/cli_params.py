@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -285,3 +286,55 @@ def print_json(data) -> None:
     import json
 
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@contextlib.contextmanager
+def json_errors(as_json: bool):
+    """With --json, an error is also one JSON document on stdout (ok: false, a code, its problems)."""
+    try:
+        yield
+    except CharterError as exc:
+        if as_json:
+            print_json({"ok": False, "error": error_code(exc), "problems": error_json(exc), "hint": exc.hint})
+        raise
+
+
+# -- prompts ------------------------------------------------------------------------------------------
+class _YesNo(click.ParamType):
+    """A yes/no answer in French or English: o, oui, y, yes, n, non, no (any case)."""
+
+    name = "yes/no"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, bool):
+            return value
+        answer = str(value).strip().lower()
+        if answer in ("o", "oui", "y", "yes"):
+            return True
+        if answer in ("n", "non", "no"):
+            return False
+        self.fail(_("answer yes or no (o, oui, y, yes or n, non, no)"), param, ctx)
+
+
+YES_NO = _YesNo()
+
+
+def confirm(text: str, default: bool = False) -> bool:
+    """Ask a yes/no question in the user's language; French and English answers are both understood."""
+    choices = _("y/N") if not default else _("Y/n")
+    return click.prompt(f"{text} [{choices}]", type=YES_NO, default=default, show_default=False)
+
+
+@contextlib.contextmanager
+def port_in_use(host: str, port: int):
+    """A server whose port is taken says so and suggests --port (not the generic "nothing was replaced")."""
+    import errno
+
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise CharterError(_("port {port} on {host} is already in use (another preview, or another program)").format(
+            port=port, host=host), hint=_("stop the other program, or choose another port: {command}").format(
+                command=f"charter serve --port {port + 1 if port < 65535 else 8000}")) from None

@@ -63,6 +63,15 @@ def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf
     return build_charter(project.charter, target, site=site, pdf=pdf, progress=progress)
 
 
+def summary(result: BuildResult) -> list[str]:
+    """What `charter build` prints: where each output is."""
+    lines = [_("site: {file}").format(file=result.site_index)] if result.site_index else []
+    if result.pdf:
+        lines.append((_("pdf: {file} (unchanged, from cache)") if result.pdf_from_cache else _("pdf: {file}")).format(
+            file=result.pdf))
+    return lines + ([_("guide: {file}").format(file=result.guide)] if result.guide else [])
+
+
 def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool = True,
                   progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build ``charter``'s outputs into ``out`` (``site/`` and the PDF file), atomically."""

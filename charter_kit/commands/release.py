@@ -12,7 +12,7 @@ release.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from charter_kit.compose.pipeline import project_from
 from charter_kit.compose.profile import LoadedProfile, load_profile
 from charter_kit.diff.compare import diff
 from charter_kit.errors import ModuleError, ReleaseError
-from charter_kit.i18n import _, show_date
+from charter_kit.i18n import N_, _, show_date
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import Approval, Release, parse_date
@@ -66,8 +66,13 @@ class Created:
     adoption: Adoption | None = None
 
 
-def create_release(profile: Path, request: ReleaseRequest) -> Created:
-    """Render the profile, check every refusal, then write ``releases/<version>/`` atomically."""
+def create_release(profile: Path, request: ReleaseRequest, progress: Callable[[str], None] | None = None) -> Created:
+    """Render the profile, check every refusal, then write ``releases/<version>/`` atomically.
+
+    ``progress`` is told the name of each step as it starts (the CLI shows it on a terminal).
+    """
+    step = progress or (lambda name: None)
+    step(_("Checking the profile, the modules and the dates"))
     root = Path(profile).resolve().parent
     existing = load_releases(root)
     previous = existing[-1] if existing else None
@@ -91,6 +96,7 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
             version=previous.version), hint=_("change the profile first, or pass --allow-empty to release it anyway"))
     kind = request.kind or suggest_kind(before, charter)
     signer = load_signer(root, request.passphrase, charter.company.get("legal_name") or charter.company["name"])
+    step(_("Typesetting the PDF annex"))
     outputs = render_released(charter)
     if signer is not None:  # signed before the digests are taken: release.yml seals the signed PDFs
         reason = f"Publication de la version {charter.version} de la charte"
@@ -98,6 +104,7 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
                    for name, data in outputs.items()}
     if entries:
         outputs[SEALED_FILE] = entries_text(entries).encode("utf-8")
+    step(_("Writing the release"))
     release = write_release(root, charter, outputs, kind=kind, previous=previous, approvals=approvals,
                             notes=request.notes, procedure=procedure_key(charter.jurisdiction, charter.status),
                             forced=forced, sign=signer.sign_file if signer is not None else None,
@@ -110,6 +117,24 @@ def create_release(profile: Path, request: ReleaseRequest) -> Created:
         warnings += (_("the adoption procedure is not complete: 'charter adoption' lists what remains, and the "
                        "published site will say so until it is"),)
     return Created(release, request.kind is None, source, tuple(warnings), sealed)
+
+
+#: The kinds of release as a person reads them (the code, in English).
+_KINDS = {"substantive": N_("substantive"), "editorial": N_("editorial")}
+
+
+def summary(created: Created) -> list[str]:
+    """What `charter release` prints once the release is written."""
+    rel = created.release
+    how = _("suggested from the changes") if created.kind_suggested else _("as given")
+    if rel.previous_version and created.kind_suggested:
+        how = _("{how} since {version}").format(how=how, version=rel.previous_version)
+    lines = [_("released {version}: {folder}").format(version=rel.version, folder=rel.path),
+             "  " + _("effective {date} (from {source}), digest {digest}, kind {kind} ({how})").format(
+                 date=show_date(rel.effective_date), source=created.effective_source, digest=rel.digest[:12],
+                 kind=_(_KINDS.get(rel.kind, rel.kind)), how=how),
+             "  " + _("files: {files}").format(files=", ".join(["release.yml", *rel.files]))]
+    return lines + (["  " + _("forced: {reason}").format(reason=rel.forced)] if rel.forced else [])
 
 
 # -- versions --------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from charter_kit.compose.module import (MISSING, ClauseSpec, Library, Module, Mo
                                        ValueSpecModel, check_value)
 from charter_kit.errors import ModuleError, Problem, did_you_mean
 from charter_kit.i18n import _
-from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text, validation_problems
+from charter_kit.compose.validation import validation_problems
+from charter_kit.compose.yamlfile import LineMap, load_yaml, read_text
 from charter_kit.model.semver import Version
 
 

@@ -16,7 +16,8 @@ from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, MAX_TEXT, NAME_RE, URL_RE, Jurisdiction,
                                           Region, Status, date_in_range)
 from charter_kit.typeset.svg import svg_problems
-from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded, validation_problems
+from charter_kit.compose.validation import validation_problems
+from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded
 
 SCHEMA_URL = "https://charter-kit.example/schema/charter.schema.json"
 MATERIAL_COLORS = (
