@@ -184,10 +184,12 @@ def test_a_release_killed_before_its_rename_leaves_the_store_as_it_was(releasing
     paused = pause_at([RELEASE[0], "-p", profile, *RELEASE[1:]], "release:before-rename", tmp_path, marker=profile)
     paused.kill()
     assert visible(profile.parent / "releases") == before
+    assert leftovers(profile.parent / "releases")  # the whole new release, under its temporary name
     assert run("verify", "-p", profile).exit_code == 0
     result = run(RELEASE[0], "-p", profile, *RELEASE[1:])
     assert result.exit_code == 0, result.output
     assert files(profile.parent / "releases" / "1.2.0") == release
+    assert leftovers(profile.parent / "releases") == []  # swept by the next release
 
 
 def test_a_release_killed_after_its_rename_is_whole(releasing, tmp_path):
