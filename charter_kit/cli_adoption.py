@@ -84,6 +84,12 @@ def record(milestone: str, date, ref: str | None, entity: str | None, establishm
     click.echo("  " + _("Concerns: {units}").format(units=fr.join(done.units)))
     click.echo("  " + _("Earliest effective date: {date}").format(date=show_date(done.adoption.earliest))
                + ("" if not done.adoption.complete else _("; procedure complete")))
+    release = done.target.release
+    if release is not None and done.adoption.earliest > release.effective():
+        click.echo(_("Warning: version {version} announces an effective date of {date}, earlier than the procedure "
+                     "now allows; it will not apply before {earliest}: release a version that replaces it with a "
+                     "lawful date").format(version=release.version, date=show_date(release.effective_date),
+                                           earliest=show_date(done.adoption.earliest)), err=True)
 
 
 @adoption.command("pack")

@@ -45,14 +45,27 @@ def release_yml(profile: Path, version: str) -> dict:
 
 
 # -- the whole flow on the listed example ------------------------------------------------------------
+#: The listed example's formalities (its group companies adopt together), with the CSE consultation on
+#: the monitoring devices its dispositifs-controle module announces.
+HORIZON_FORMALITIES = (("avis-cse", "2028-01-10", "PV de la réunion du CSE central du 10 janvier 2028"),
+                       ("consultation-cse-dispositifs", "2028-01-10", "même réunion, point 2"),
+                       ("information-salaries-dispositifs", "2028-01-12", "note d'information du 12 janvier"),
+                       ("communication-inspection", "2028-01-17", "LRAR 1A 234 567 8901 2"),
+                       ("depot-greffe", "2028-01-17", "récépissé du greffe n° 2028/014"),
+                       ("publicite", "2028-01-18", "affichage et intranet"))
+
+
 @pytest.fixture(scope="module")
 def horizon(tmp_path_factory):
-    """A copy of the listed example whose draft is to be released as 2.1.0 after its formalities."""
+    """A copy of the listed example whose draft changes one rule, planned to apply on 1 March 2028."""
     root = Path(shutil.copytree(LISTED_EXAMPLE, tmp_path_factory.mktemp("horizon") / "horizon"))
     profile = root / "charter.yml"
     text = profile.read_text(encoding="utf-8")
-    assert "effective_date: 2027-09-01" in text
-    profile.write_text(text.replace("effective_date: 2027-09-01", "effective_date: 2027-09-15"), encoding="utf-8")
+    latest = release_yml(profile, "3.0.0")
+    assert f"effective_date: {latest['effective_date']}" in text
+    text = text.replace(f"effective_date: {latest['effective_date']}", "effective_date: 2028-03-01")
+    assert "{delai_signalement_heures: 12}" in text
+    profile.write_text(text.replace("{delai_signalement_heures: 12}", "{delai_signalement_heures: 6}"), encoding="utf-8")
     return profile
 
 
@@ -60,61 +73,64 @@ def horizon(tmp_path_factory):
 def test_the_whole_flow_on_the_listed_example(horizon, tmp_path):
     profile = horizon
     # 1. The draft's procedure: nothing recorded, the earliest date counts from today (--on).
-    shown = run("adoption", "draft", "-p", profile, "--on", "2027-07-01")
+    shown = run("adoption", "draft", "-p", profile, "--on", "2028-01-05")
     assert shown.exit_code == 0, shown.output
     assert "Procédure d'adoption : France, annexe au règlement intérieur" in shown.output
+    for unit in ("Horizon SA", "Horizon Services SAS", "Horizon Digital SAS"):
+        assert f"\n{unit}\n" in shown.output
     assert "[manque]  Avis du comité social et économique" in shown.output
-    assert "Date d'entrée en vigueur la plus proche : 2 août 2027" in shown.output
+    assert "Information et consultation du CSE sur les dispositifs de contrôle" in shown.output
+    assert "Date d'entrée en vigueur la plus proche : 6 février 2028" in shown.output
     # 2. Released without its formalities, the planned date is too early: refused, with the date that works.
-    refused = run("release", "2.1.0", "-p", profile, "--date", "2027-08-20",
-                  "--approved-by", "Claire Martin, directrice des ressources humaines, 2027-08-18")
-    assert_user_error(refused, "the effective date 2027-09-15 is before the earliest lawful date 2027-09-21",
-                      "dépôt au greffe", "use --effective 2027-09-21 or later")
-    assert not (profile.parent / "releases" / "2.1.0").exists()
-    # 3. The formalities done on this text are recorded, with their evidence.
-    for milestone, day, ref in (("avis-cse", "2027-07-05", "PV de la réunion du CSE du 5 juillet 2027"),
-                                ("communication-inspection", "2027-07-12", "LRAR 1A 234 567 8901 2"),
-                                ("depot-greffe", "2027-07-12", "récépissé du greffe n° 2027/118"),
-                                ("publicite", "2027-07-12", "affichage et intranet")):
+    approvals = ("--approved-by", "Claire Martin, directrice des ressources humaines, 2028-01-25")
+    refused = run("release", "3.1.0", "-p", profile, "--date", "2028-02-01", *approvals)
+    assert_user_error(refused, "the effective date 2028-03-01 is before the earliest lawful date 2028-03-02",
+                      "dépôt au greffe", "use --effective 2028-03-02 or later")
+    assert not (profile.parent / "releases" / "3.1.0").exists()
+    # 3. The formalities done on this text are recorded, with their evidence, for every company.
+    for milestone, day, ref in HORIZON_FORMALITIES:
         done = run("adoption", "record", milestone, "--date", day, "--ref", ref, "-p", profile)
         assert done.exit_code == 0, done.output
-        assert "for the draft (adoption/draft.yml)" in done.output
-    shown = run("adoption", "draft", "-p", profile, "--on", "2027-07-15").output
-    assert "Date d'entrée en vigueur la plus proche : 13 août 2027" in shown
-    assert "[fait]    Dépôt au greffe" in shown and "récépissé du greffe n° 2027/118" in shown
-    assert "Entrée en vigueur prévue : 15 septembre 2027 ; elle respecte ce délai." in shown
+    shown = run("adoption", "draft", "-p", profile, "--on", "2028-01-20").output
+    assert "Date d'entrée en vigueur la plus proche : 19 février 2028" in shown
+    assert "[fait]    Dépôt au greffe" in shown and "récépissé du greffe n° 2028/014" in shown
+    assert "Entrée en vigueur prévue : 1er mars 2028 ; elle respecte ce délai." in shown
     assert "Procédure complète avant l'entrée en vigueur." in shown
     # 4. Now the release is accepted; the milestones are sealed with it.
-    done = run("release", "2.1.0", "-p", profile, "--date", "2027-08-20",
-               "--approved-by", "Claire Martin, directrice des ressources humaines, 2027-08-18")
+    done = run("release", "3.1.0", "-p", profile, "--date", "2028-02-01", *approvals)
     assert done.exit_code == 0, done.output
-    assert "effective 2027-09-15 (from charter.effective_date in charter.yml, line 8)" in done.output
-    meta = release_yml(profile, "2.1.0")
+    assert "effective 2028-03-01 (from charter.effective_date in charter.yml, line 8)" in done.output
+    meta = release_yml(profile, "3.1.0")
     assert meta["procedure"] == "fr/annexe-reglement-interieur" and "adoption.yml" in meta["files"]
     assert not (profile.parent / "adoption" / "draft.yml").exists()
-    assert run("diff", "latest", "draft", "-p", profile).output.count("Aucune modification.") == 1
+    assert "Aucune modification." in run("diff", "latest", "draft", "-p", profile).output
     # 5. After the release, a milestone goes to the chained record; verify checks it.
-    done = run("adoption", "record", "communication-inspection", "--date", "2027-07-12",
-               "--ref", "accusé de réception de l'inspection, 15 juillet 2027", "-p", profile)
-    assert "for version 2.1.0 (adoption/2.1.0.yml, chained)" in done.output, done.output
+    done = run("adoption", "record", "communication-inspection", "--date", "2028-01-17",
+               "--ref", "accusé de réception de l'inspection, 20 janvier 2028", "-p", profile)
+    assert "adoption/3.1.0.yml" in done.output, done.output
     shown = run("adoption", "-p", profile).output
-    assert "Texte : version 2.1.0 du 20 août 2027" in shown and "accusé de réception de l'inspection" in shown
+    assert "Texte : version 3.1.0 du 1er février 2028" in shown and "accusé de réception de l'inspection" in shown
     assert run("verify", "-p", profile).exit_code == 0
-    # 6. The pack: every document in PDF and DOCX, with the version and the digest.
+    # 6. The pack: every document for every company, in PDF and DOCX, with the version and the digest.
     written = run("adoption", "pack", "-p", profile, "--out", tmp_path / "pack")
     assert written.exit_code == 0, written.output
+    entities = ("horizon-sa", "horizon-services", "horizon-digital")
     assert sorted(p.name for p in (tmp_path / "pack").iterdir()) == sorted(
-        f"{code}.{ext}" for code in FR_PACK for ext in ("pdf", "docx"))
-    for code in FR_PACK:
-        for text in (pdf_text(tmp_path / "pack" / f"{code}.pdf"), docx_text(tmp_path / "pack" / f"{code}.docx")):
-            assert meta["digest"] in text and "version2.1.0" in text, code
-    letter = pdf_text(tmp_path / "pack" / "lettre-inspection-travail.pdf")
-    assert "enprésenced" not in letter and "rendupar" in letter and "le5juillet2027" in letter
-    assert "HorizonSA" in docx_text(tmp_path / "pack" / "bordereau-depot-greffe.docx")
-    assert pypdf.PdfReader(tmp_path / "pack" / "avis-affichage.pdf").pages[0].mediabox.width == pytest.approx(595.28, abs=1)
+        f"{entity}-{code}.{ext}" for entity in entities for code in FR_PACK for ext in ("pdf", "docx"))
+    for entity in entities:
+        for code in FR_PACK:
+            for text in (pdf_text(tmp_path / "pack" / f"{entity}-{code}.pdf"),
+                         docx_text(tmp_path / "pack" / f"{entity}-{code}.docx")):
+                assert meta["digest"] in text and "version3.1.0" in text, (entity, code)
+    letter = pdf_text(tmp_path / "pack" / "horizon-services-lettre-inspection-travail.pdf")
+    assert "HorizonServicesSAS" in letter and "le10janvier2028" in letter
+    request = pdf_text(tmp_path / "pack" / "horizon-sa-demande-consultation-cse.pdf")
+    assert "C.trav.,art.L2312-38" in request and "veilledesmentionspubliques" in request.lower()
+    assert pypdf.PdfReader(tmp_path / "pack" / "horizon-sa-avis-affichage.pdf").pages[0].mediabox.width == \
+        pytest.approx(595.28, abs=1)
     # 7. Published on a day after its effective date: complete, so it is the version in force.
-    published = run("publish", "-p", profile, "--out", tmp_path / "public", "--on", "2027-09-20")
-    assert "employees land on 2.1.0 (en vigueur)" in published.output, published.output
+    published = run("publish", "-p", profile, "--out", tmp_path / "public", "--on", "2028-03-05")
+    assert "employees land on 3.1.0 (en vigueur)" in published.output, published.output
 
 
 def test_verify_names_a_chained_record_changed_or_cut_after_the_fact(mini):
@@ -127,7 +143,7 @@ def test_verify_names_a_chained_record_changed_or_cut_after_the_fact(mini):
     log = profile.parent / "adoption" / "1.0.0.yml"
     original = log.read_text(encoding="utf-8")
     log.write_text(original.replace("date: '2027-01-06'", "date: '2027-01-05'", 1), encoding="utf-8")
-    assert_user_error(run("verify", "-p", profile), "1 of 1 releases failed verification: 1.0.0",
+    assert_user_error(run("verify", "-p", profile), "1 of 1 release failed verification: 1.0.0",
                       "adoption/1.0.0.yml: entry 1 (avis-cse) was changed after it was recorded")
     # The record is append-only: removing its first entry breaks the chain.
     first = original[original.index("- milestone: avis-cse"):original.index("- milestone: publicite")]
@@ -159,6 +175,13 @@ def test_a_version_whose_procedure_is_incomplete_is_shown_pending(mini, tmp_path
     # The formalities done after the release are recorded: once the month has run, 1.1.0 is in force.
     for milestone in ("avis-cse", "communication-inspection", "depot-greffe", "publicite"):
         assert run("adoption", "record", milestone, "--date", "2027-03-05", "-p", profile).exit_code == 0
+    # A formality done too late makes the announced date unlawful: recording it says so, and the site waits.
+    late = run("adoption", "record", "publicite", "--date", "2027-03-20", "-p", profile)
+    assert "version 1.1.0 announces an effective date of 2027-04-02" in late.output, late.output
+    assert "it will not apply before 2027-04-21" in late.output
+    assert "employees land on 1.0.0" in run("publish", "-p", profile, "--out", tmp_path / "public",
+                                            "--on", "2027-04-15").output
+    assert run("adoption", "record", "publicite", "--date", "2027-03-05", "-p", profile).exit_code == 0
     published = run("publish", "-p", profile, "--out", tmp_path / "public", "--on", "2027-05-01")
     assert "employees land on 1.1.0 (en vigueur)" in published.output, published.output
 
