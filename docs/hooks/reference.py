@@ -43,7 +43,8 @@ COMMAND_TEXT = {
                             "options, clauses, fondements juridiques.",
     "charter check": "Vérifie le profil et les modules et liste ce qui reste à remplir. Code de sortie 0 "
                      "seulement si la charte se génère.",
-    "charter render": "Produit le texte de la charte, en Markdown ou en JSON canonique.",
+    "charter render": "Produit la charte dans un de ses formats : Markdown, JSON canonique, PDF, guide PDF ou "
+                      "DOCX consolidé (`--line-numbers` numérote ses lignes).",
     "charter schema": "Affiche le schéma JSON de `charter.yml`, que les éditeurs utilisent pour valider et "
                       "compléter le profil.",
     "charter build": "Construit le site des salariés et l'annexe PDF du projet en cours (dossier `build/` "
@@ -53,8 +54,20 @@ COMMAND_TEXT = {
                        "Refuse d'écraser une version existante.",
     "charter releases": "Tableau des versions : dates, statut (à venir, en vigueur, archivée), début de "
                         "l'empreinte, nature (substantielle ou éditoriale).",
-    "charter verify": "Recalcule l'empreinte de chaque version et la compare à `release.yml` et au PDF. "
-                      "Code de sortie 0 seulement si tout concorde.",
+    "charter verify": "Recalcule l'empreinte de chaque version et la compare à `release.yml` et au PDF, puis "
+                      "vérifie les signatures, le certificat de l'entreprise et les horodatages, en disant ce que "
+                      "chaque vérification prouve. Code de sortie 0 seulement si tout concorde.",
+    "charter keys": "La clé de signature de l'entreprise : les versions sont signées avec elle, `verify` les "
+                    "vérifie avec son certificat (voir Signatures, horodatage et garde de la clé).",
+    "charter keys init": "Crée la clé et le certificat de l'entreprise dans `keys/` (clé chiffrée par une phrase "
+                         "secrète, jamais versionnée), ou importe un PKCS#12 existant (`--import`) ; `--replace` "
+                         "retire la clé en place (`renewed` ou `compromised`).",
+    "charter keys show": "Montre le certificat de référence, son empreinte, les clés retirées et l'autorité "
+                         "d'horodatage.",
+    "charter review": "Ramène les modifications faites dans Word par le service juridique.",
+    "charter review import": "Lit les modifications suivies et les commentaires d'un DOCX produit par charter-kit, "
+                             "les rattache à leurs clauses, les montre comparées au projet ; `--apply` les écrit "
+                             "dans `charter.yml` comme adaptations (`overrides`), avec qui les a proposées.",
     "charter publish": "Construit le site de toutes les versions (dossier `public/` par défaut) : "
                        "`versions.json`, sélecteur de version, bandeau sur les versions archivées ou à venir, "
                        "page « Modifications » de chaque version.",
