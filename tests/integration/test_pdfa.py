@@ -100,3 +100,20 @@ def _elements(node):
         yield n
         kids = n.get("/K")
         stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+
+
+def test_screenshots_of_the_pdfs(charter, annex, tmp_path):
+    """Kept for a person to look at (tests/artifacts/pdfa): the annex's cover and its acknowledgement
+    page, whose signature box is now a field."""
+    import subprocess
+
+    from conftest import ARTIFACTS
+
+    out = ARTIFACTS / "pdfa"
+    out.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "annexe.pdf").write_bytes(annex)
+    pages = len(pikepdf.open(io.BytesIO(annex)).pages)
+    for first, stem in ((1, "annexe-couverture"), (pages, "annexe-accuse-de-reception")):
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", "-f", str(first), "-l", str(first),
+                        str(tmp_path / "annexe.pdf"), str(out / stem)], check=True, capture_output=True, timeout=60)
+    assert (out / "annexe-accuse-de-reception.png").stat().st_size > 10_000
