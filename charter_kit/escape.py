@@ -1,4 +1,4 @@
-"""Markdown text helpers: profile values made inert, profile-written clauses sanitized."""
+"""Markdown text helpers: profile values made inert, profile-written clauses sanitized, module HTML as text."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ def md_escape(value: Any) -> str:
     return text
 
 
+def md_text(value: Any) -> str:
+    """Plain text in a Markdown report (notes, labels): no tag, entity or link can open, and ordinary
+    prose reads unchanged in the raw file (md_escape's backslashes are for text set inside the site)."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", str(value)).replace("<", "&lt;")
+    return re.sub(r"([\[\]])", r"\\\1", text)
+
+
 def sanitize_markdown(text: str) -> str:
     """Profile-written clause text (overrides): paragraphs, lists and emphasis, but no HTML,
     links, attribute lists or headings, so it cannot leave its clause."""
@@ -39,3 +46,34 @@ def normalize_block(text: str) -> str:
     """Trim trailing spaces and runs of blank lines, so whitespace never differs between builds."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+# Python-Markdown's own code span rule, kept to one line: a backtick run, then the same run.
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")
+# Autolinks Python-Markdown understands and whose address we keep: web pages and e-mail addresses.
+_AUTOLINK = re.compile(r"<(?:https?://[^<>\s]+|(?:mailto:)?[^<>\s!@]+@[^@<>\s]+)>", re.I)
+
+
+def inert_markdown(text: str) -> str:
+    """Module Markdown whose raw HTML prints as text: ``<`` outside code spans and autolinks -> ``&lt;``."""
+    return "\n".join(_inert_line(line) for line in text.split("\n"))
+
+
+def _inert_line(line: str) -> str:
+    """One line of module Markdown made inert (code spans are kept as they are)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out += [_escape_text(line[pos:m.start()]), m.group(0)]  # a code span shows its text as is
+        pos = m.end()
+    out.append(_escape_text(line[pos:]))
+    return "".join(out)
+
+
+def _escape_text(text: str) -> str:
+    """Text outside code spans: every ``<`` but those opening an autolink."""
+    out, pos = [], 0
+    for m in _AUTOLINK.finditer(text):
+        out += [text[pos:m.start()].replace("<", "&lt;"), m.group(0)]
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;"))
+    return "".join(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from charter_kit.diff.changes import CharterDiff, ClauseChange, changed
-from charter_kit.escape import md_escape
+from charter_kit.escape import inert_markdown, md_escape
 from charter_kit.reports.html import redline_html
 from charter_kit.reports.wording import (DIFF_KINDS, META_LABELS, article_nature, clause_nature, describe, detailed,
                                          french_date, meta_value, renumbered_only, side_label, summary_sentence,
@@ -77,7 +77,7 @@ def _articles(d: CharterDiff, link: Callable[[str], str]) -> list[str]:
 def _clause(c: ClauseChange, link: Callable[[str], str]) -> list[str]:
     """One clause: its number and title, its nature, then its wording as a redline."""
     number = c.new_number or c.old_number
-    out = [f"### {number} {_title(c)}", ""]
+    out = [f"### {number} {inert_markdown(_title(c))}", ""]  # a module's title: its HTML prints as text
     lead = f"*Clause {clause_nature(c)}.*"
     if c.status != "removed":
         lead += f" [Lire la règle {number}]({link(c.id)})"

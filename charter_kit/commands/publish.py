@@ -121,9 +121,10 @@ def versions_json(releases: Sequence[Release], on: dt.date, incomplete: Sequence
 
 def redirect_page(target: str) -> str:
     """A page that sends the browser to ``target`` (a relative URL), with a link as fallback."""
+    from charter_kit.outputs.site_safe import CSP
     from charter_kit.templating import get_environment
 
-    return get_environment().get_template("redirect.html").render(target=target)
+    return get_environment().get_template("redirect.html").render(target=target, csp=CSP)
 
 
 def build_key(release: Release, previous: Release | None, release_status: str, current: str | None,

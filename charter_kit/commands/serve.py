@@ -10,6 +10,8 @@ the reload that follows the fix.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import re
 import signal
 import tempfile
 import threading
@@ -71,15 +73,27 @@ def watched_paths(profile_path: Path) -> list[Path]:
     return [p.resolve() for p in paths]
 
 
-#: The panel of problems put at the top of every preview page while the profile does not build.
+#: The panel of problems put at the top of every preview page while the profile does not build. Its
+#: style is a file the preview serves: the pages forbid inline styles and scripts (outputs/site_safe.py).
 ERROR_PANEL = (
-    '<div id="ck-preview-errors" role="alert" style="position:fixed;z-index:1000;left:0;right:0;bottom:0;'
-    'max-height:60vh;overflow:auto;margin:0;padding:1rem 1.2rem;background:#fff4f2;color:#3b0a07;'
-    'border-top:4px solid #b3261e;font:15px/1.5 system-ui,sans-serif;box-shadow:0 -2px 8px #0003">'
-    '<p style="margin:0 0 .5rem;font-weight:700">Le profil ne se construit plus : l’aperçu montre la '
+    '<link rel="stylesheet" href="/.ck-preview/panel.css">'
+    '<div id="ck-preview-errors" role="alert">'
+    '<p class="ck-preview-title">Le profil ne se construit plus : l’aperçu montre la '
     'dernière version réussie.</p>'
-    '<pre style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 monospace">{problems}</pre>'
-    '<p style="margin:.5rem 0 0">Corrigez le fichier : la page se met à jour d’elle-même.</p></div>')
+    '<pre>{problems}</pre>'
+    '<p class="ck-preview-fix">Corrigez le fichier : la page se met à jour d’elle-même.</p></div>')
+PANEL_CSS = (
+    "#ck-preview-errors{position:fixed;z-index:1000;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;"
+    "margin:0;padding:1rem 1.2rem;background:#fff4f2;color:#3b0a07;border-top:4px solid #b3261e;"
+    "font:15px/1.5 system-ui,sans-serif;box-shadow:0 -2px 8px #0003}"
+    "#ck-preview-errors .ck-preview-title{margin:0 0 .5rem;font-weight:700}"
+    "#ck-preview-errors pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 monospace}"
+    "#ck-preview-errors .ck-preview-fix{margin:.5rem 0 0}\n")
+#: mkdocs' reload script, served as a file (``/.ck-preview/reload-<epoch>-<id>.js``) for the same reason.
+_RELOAD = re.compile(r"/\.ck-preview/reload-([0-9]+)-([0-9]+)\.js")
+
+
+_REQUESTS = itertools.count(1)
 
 
 def error_panel(message: str) -> bytes:
@@ -102,16 +116,26 @@ def _server_class():
             if _host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
                 start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
                 return ["Cet aperçu ne répond qu’à l’adresse sur laquelle il écoute.".encode("utf-8")]
+            path = environ.get("PATH_INFO", "")
+            reload = _RELOAD.fullmatch(path)
+            if reload or path == "/.ck-preview/panel.css":
+                from mkdocs.livereload import _SCRIPT_TEMPLATE
+
+                body = (_SCRIPT_TEMPLATE.substitute(epoch=reload[1], request_id=reload[2]) if reload
+                        else PANEL_CSS).encode("utf-8")
+                kind = "text/javascript" if reload else "text/css"
+                start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8"), ("Cache-Control", "no-store")])
+                return [body]
             return super().serve_request(environ, start_response)
 
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-            content = super()._inject_js_into_html(content, epoch)
-            error = self.rebuilder.last_error
-            if not error:
-                return content
-            at = content.rfind(b"<script>")  # mkdocs' reload script, just before </body>
+            # mkdocs puts its reload script inline, which the page's Content-Security-Policy refuses:
+            # the same script comes from a file of this server instead.
+            at = content.rfind(b"</body>")
             at = at if at != -1 else len(content)
-            return content[:at] + error_panel(error) + content[at:]
+            error = self.rebuilder.last_error
+            tag = f'<script src="/.ck-preview/reload-{epoch}-{next(_REQUESTS)}.js"></script>'.encode("ascii")
+            return content[:at] + (error_panel(error) if error else b"") + tag + content[at:]
 
     return PreviewServer
 

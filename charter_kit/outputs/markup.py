@@ -15,6 +15,7 @@ from typing import Any
 import markdown
 
 from charter_kit.model.charter import Charter, Clause
+from charter_kit.typeset.svg import clean_svg
 from charter_kit.model.vocabulary import DISCIPLINARY_STATUSES
 from charter_kit.locales import fr
 
@@ -173,7 +174,10 @@ def logo(charter: Charter) -> Logo | None:
     entry = charter.branding.get("logo")
     if not entry or entry.get("media_type") not in LOGO_SUFFIXES:
         return None
-    return Logo(base64.b64decode(entry["data"]), entry["media_type"])
+    data = base64.b64decode(entry["data"])
+    if entry["media_type"] == "image/svg+xml":
+        data = clean_svg(data)  # a release frozen before logos were checked: its picture, never a script
+    return Logo(data, entry["media_type"])
 
 
 # -- colours ----------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from markupsafe import escape
 
 from charter_kit.locales import fr
 from charter_kit.locales.typography import typography
-from charter_kit.outputs import markup, site_text, site_zensical
+from charter_kit.outputs import markup, site_safe, site_text, site_zensical
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import CharterError, OutputError
-from charter_kit.escape import md_escape
+from charter_kit.escape import inert_markdown, md_escape
 from charter_kit.templating import get_environment
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
@@ -89,7 +89,8 @@ def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None
     for rel, text in pages(charter, pdf_name=pdf_name, version=version).items():
         _write(docs / rel, text)
     _write(docs / "assets" / "charte.css", STYLESHEET.read_text(encoding="utf-8"))
-    _write(docs / "assets" / "charte.js", SCRIPT.read_text(encoding="utf-8"))
+    for script in (SCRIPT, SCRIPT.with_name("charte-base.js")):  # Material's inline script, as a file (CSP)
+        _write(docs / "assets" / script.name, script.read_text(encoding="utf-8"))
     _write(docs / "assets" / "couleurs.css", palette_css(charter))
     logo = markup.logo(charter)
     if logo is not None:
@@ -179,17 +180,17 @@ def article_page(charter: Charter, article: Article, *, versioned: bool = False)
     """One article: intro, clauses (number for "Copier la référence"; ¶ address under the version when ``versioned``), legal basis."""
     parts = [f"# Article {article.number}. {md_escape(article.title)}", ""]
     if article.intro:
-        parts += [link_clauses(article.intro, clause_link), ""]
+        parts += [inert_markdown(link_clauses(article.intro, clause_link)), ""]
     for clause in article.clauses:
         attrs = f'#{clause.key} data-ck-ref="{clause.number}"'
         if versioned:
             up = site_zensical.PERMALINK_UP if site_zensical.chosen(charter) else "../../../"
             attrs += f' data-ck-href="{up}{charter.version}/{ARTICLES}/{article.id}/#{clause.key}"'
-        parts += [f"## {clause.number} {clause.title} {{{attrs}}}", ""]
+        parts += [f"## {clause.number} {inert_markdown(clause.title)} {{{attrs}}}", ""]
         nature, audience = markup.nature_label(clause), markup.audience_label(clause)
         if nature or audience:
             parts += [_fragment("clause_meta.html", nature=nature, code=clause.nature, audience=audience), ""]
-        parts += [link_clauses(clause.text, clause_link), ""]
+        parts += [inert_markdown(link_clauses(clause.text, clause_link)), ""]
     basis = charter.legal_basis(article)
     if basis:
         parts += ["## Références juridiques", "", *[f"- {md_escape(ref)}" for ref in basis], ""]
@@ -299,8 +300,9 @@ def mkdocs_config(charter: Charter, *, pdf_name: str | None = None,
         "nav": _nav(charter, version),
         "extra_css": ["assets/couleurs.css", "assets/charte.css"],
         "extra_javascript": ["assets/charte.js"],
-        "markdown_extensions": [*markup.EXTENSIONS, {"toc": {
-            "permalink": "¶", "permalink_title": "Lien permanent vers cette section"}}, site_text.__name__],
+        "markdown_extensions": [*[{e: {"use_align_attribute": True}} if e == "tables" else e for e in markup.EXTENSIONS],
+                                {"toc": {"permalink": "¶", "permalink_title": "Lien permanent vers cette section"}},
+                                site_safe.__name__, site_text.__name__],
         "plugins": [{"search": {"lang": "fr", "separator": SEARCH_SEPARATOR}}],
         "extra": {"generator": False, "charter": _footer_context(charter, pdf_name, version)},
         "validation": {"nav": {"omitted_files": "warn", "not_found": "warn"},
@@ -341,7 +343,7 @@ def _footer_context(charter: Charter, pdf_name: str | None, version: VersionCont
         "legal_name": typography(markup.legal_name(charter)),
         "version_label": markup.version_label(charter),
         "effective": typography(markup.effective_label(charter)) if charter.effective_date else None,
-        "digest": charter.digest,
+        "digest": charter.digest, "csp": site_safe.CSP,
         "pdf": pdf_name,
         "banner": typography(banner) if banner else None,
         "banner_kind": kind,

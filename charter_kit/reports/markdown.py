@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from charter_kit.diff.changes import CharterDiff, ClauseChange, changed, new_text, old_text
+from charter_kit.escape import inert_markdown, md_text
 from charter_kit.model.charter import link_clauses
 from charter_kit.model.vocabulary import CLAUSE_LINK_RE
 from charter_kit.reports.presentation import TITLE as PRESENTATION, presentation_lines
@@ -36,17 +37,18 @@ def to_markdown(d: CharterDiff, *, link: Callable[[str], str] | None = None) -> 
         out[-1] += f" Cette version entre en vigueur le {french_date(d.new.effective_date)}."
     nature = "" if d.is_empty else f"**Nature** : {DIFF_KINDS[d.kind]}. "
     out += ["", nature + summary_sentence(d), ""]
-    if d.new.notes:
-        out += [_md_quote(d.new.notes), ""]
+    if d.new.notes:  # HR's notes are text: each line escaped, so no tag or link opens in a renderer
+        out += [_md_quote("\n".join(md_text(line) for line in d.new.notes.split("\n"))), ""]
     if d.is_empty:
         return "\n".join(out).rstrip("\n") + "\n"
     if any(not m.stamp for m in d.metadata):
         out += ["## La charte", ""]
-        out += [f"- {META_LABELS.get(m.field, m.field)} : {meta_value(m, m.old)} → {meta_value(m, m.new)}"
+        out += [f"- {META_LABELS.get(m.field, m.field)} : {md_text(meta_value(m, m.old))} → "
+                f"{md_text(meta_value(m, m.new))}"
                 for m in d.metadata if not m.stamp]
         out.append("")
     if d.presentation:
-        out += [f"## {PRESENTATION}", "", *(f"- {line}" for line in presentation_lines(d)), ""]
+        out += [f"## {PRESENTATION}", "", *(f"- {md_text(line)}" for line in presentation_lines(d)), ""]
     out += _md_articles(d, link)
     moves = renumbered_only(d)
     if moves:
@@ -55,7 +57,7 @@ def to_markdown(d: CharterDiff, *, link: Callable[[str], str] | None = None) -> 
     if notes:
         out += ["## Origine des changements", ""]
         for c in notes:
-            out.append(f"- {describe(c)}")
+            out.append(f"- {md_text(describe(c))}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -72,13 +74,13 @@ def _md_articles(d: CharterDiff, link: Callable[[str], str] | None) -> list[str]
         a, clauses = articles.get(place.id), by_article.get(place.id, [])
         if a is None and not clauses:
             continue
-        out += [f"## Article {place.number}. {place.title}", ""]
+        out += [f"## Article {place.number}. {md_text(place.title)}", ""]
         if a is not None:
             out += [f"*Article {article_nature(a)}.*", ""]
             if a.status != "removed" and changed(a.intro_ops):
-                out += [_md_quote(_unlink(new_text(a.intro_ops), link)), ""]
+                out += [_md_quote(inert_markdown(_unlink(new_text(a.intro_ops), link))), ""]
             if a.status != "removed" and a.old_legal_basis != a.new_legal_basis and a.new_legal_basis:
-                out += ["*Références : " + " ; ".join(a.new_legal_basis) + "*", ""]
+                out += ["*Références : " + " ; ".join(md_text(r) for r in a.new_legal_basis) + "*", ""]
         for c in clauses:
             out += _md_clause(c, link)
     return out
@@ -92,10 +94,10 @@ def _unlink(text: str, link: Callable[[str], str] | None) -> str:
 def _md_clause(c: ClauseChange, link: Callable[[str], str] | None) -> list[str]:
     """One clause change as a Markdown list item with its new wording."""
     title = new_text(c.title_ops) if c.status != "removed" else old_text(c.title_ops)
-    head = f"- **{c.number} {title}** : clause {clause_nature(c)}."
+    head = f"- **{c.number} {inert_markdown(title)}** : clause {clause_nature(c)}."
     if c.status == "removed" or not (c.status == "added" or c.modified):
         return [head, ""]
-    text = _unlink(new_text(c.text_ops), link)
+    text = inert_markdown(_unlink(new_text(c.text_ops), link))  # module Markdown: its HTML as text
     label = "Texte" if c.status == "added" else "Nouvelle rédaction"
     # Four spaces: Python-Markdown only keeps a list item's continuation with that indent.
     return [head, "", f"    {label} :", "", _md_quote(text, indent="    "), ""]
