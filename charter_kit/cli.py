@@ -11,7 +11,7 @@ import click
 from charter_kit import __version__
 from charter_kit.cli_params import (DATE, TEXT, Group, Progress, confirm, json_errors, json_option, no_color, notices,
                                     on_date, on_option, outside_store, port_in_use, print_json, profile_option,
-                                    quiet_option)
+                                    quiet_option, ask)
 from charter_kit.errors import CharterError
 from charter_kit.i18n import _, ngettext
 from charter_kit.locales import fr
@@ -54,16 +54,16 @@ def init(folder: Path, no_input: bool, company: str | None, jurisdiction: str | 
         if not sep or not role or not email:
             raise click.BadParameter(_("'{value}' is not ROLE=EMAIL").format(value=item), param_hint="--contact")
         given[role.strip()] = email.strip()
-    name = company or (folder.resolve().name if no_input else click.prompt(_("Company name")))
-    jur = jurisdiction or ("fr" if no_input else click.prompt(
+    name = company or (folder.resolve().name if no_input else ask(_("Company name")))
+    jur = jurisdiction or ("fr" if no_input else ask(
         _("Applicable law"), type=click.Choice(JURISDICTIONS), default="fr"))
     is_listed = listed if listed is not None else (False if no_input else confirm(
         _("Are the company's shares listed?"), default=False))
     if not no_input:
         for role in contact_roles(library, selection_for(library, is_listed)):
             if role not in given:
-                given[role] = click.prompt(_("E-mail: {label} ({role})").format(label=fr.role(role), role=role),
-                                           default="", show_default=False).strip()
+                given[role] = ask(_("E-mail: {label} ({role})").format(label=fr.role(role), role=role),
+                                  default="", show_default=False).strip()
     answers = Answers(name, jur, is_listed, {k: v for k, v in given.items() if v})
     written = init_project(folder, answers, library)
     for path in written:
@@ -246,7 +246,7 @@ def _passphrase(root: Path) -> str | None:
 
     if not has_certificate(root):
         return None
-    return os.environ.get(PASSPHRASE_ENV) or click.prompt(_("Passphrase of the signing key"), hide_input=True)
+    return os.environ.get(PASSPHRASE_ENV) or ask(_("Passphrase of the signing key"), hide_input=True)
 
 
 @cli.command("releases")
@@ -317,8 +317,7 @@ def publish(profile: Path, out: Path | None, on, quiet: bool) -> None:
     root = profile.resolve().parent
     outside_store(profile, out, "--out")
     with Progress(quiet) as progress:
-        progress.step(_("Publishing the versions"))
-        report = publish_site(root, out if out is not None else root / "public", on_date(on))
+        report = publish_site(root, out if out is not None else root / "public", on_date(on), progress=progress)
     count, none = len(report.built) + len(report.reused), _("none")
     if not quiet:
         click.echo(ngettext("published {count} version to {folder} (built: {built}; reused: {reused})",

@@ -241,7 +241,7 @@ class Progress:
         if not self.shown:
             return
         try:
-            columns = os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns or 80  # 0: a terminal without a size
         except (OSError, ValueError, AttributeError):
             columns = 80
         text = text[: max(columns - 1, 10)]
@@ -319,10 +319,15 @@ class _YesNo(click.ParamType):
 YES_NO = _YesNo()
 
 
+def ask(text: str, **options):
+    """click.prompt with the colon as the user's language writes it ("Nom : " in French)."""
+    return click.prompt(text, prompt_suffix=_(": "), **options)
+
+
 def confirm(text: str, default: bool = False) -> bool:
     """Ask a yes/no question in the user's language; French and English answers are both understood."""
     choices = _("y/N") if not default else _("Y/n")
-    return click.prompt(f"{text} [{choices}]", type=YES_NO, default=default, show_default=False)
+    return ask(f"{text} [{choices}]", type=YES_NO, default=default, show_default=False)
 
 
 @contextlib.contextmanager

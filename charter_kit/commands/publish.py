@@ -41,6 +41,7 @@ from pathlib import Path
 from charter_kit import __version__
 from charter_kit.model.charter import canonical
 from charter_kit.errors import OutputError, ReleaseError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_dir
 from charter_kit.locales import fr
 from charter_kit.model.release import ARCHIVED, CHARTER_FILE, IN_FORCE, Release, replaced, status
@@ -183,12 +184,16 @@ def incomplete_procedures(root: Path, releases: Sequence[Release], on: dt.date) 
 
 
 # -- publishing -------------------------------------------------------------------------------------
-def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
-    """Build the multi-version site of the project at ``root`` into ``out``, all or nothing."""
+def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
+    """Build the multi-version site of the project at ``root`` into ``out``, all or nothing.
+
+    ``progress`` (optional) has ``step(name)`` and ``count(done, total, name)``: the CLI shows the
+    versions built so far as a bar on a terminal.
+    """
     releases = load_releases(root)
     if not releases:
-        raise ReleaseError(f"{releases_dir(root)}: no release to publish",
-                           hint="freeze one first: charter release 1.0.0 --date YYYY-MM-DD")
+        raise ReleaseError(_("{folder}: no release to publish").format(folder=releases_dir(root)),
+                           hint=_("freeze one first: {command}").format(command="charter release 1.0.0 --date YYYY-MM-DD"))
     check_integrity(releases)
     out = Path(out)
     previous_manifest = read_manifest(out)
@@ -198,7 +203,9 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
     built, reused = [], []
     with atomic_dir(out, point="publish") as tmp:
         os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
-        for item in plans:
+        for done, item in enumerate(plans):
+            if progress is not None:
+                progress.count(done, len(plans), _("Publishing the versions"))
             old = out / item.release.version
             if previous_manifest.get(item.release.version) == item.key and old.is_dir():
                 copy_tree(old, tmp / item.release.version)
@@ -206,6 +213,8 @@ def publish(root: Path, out: Path, on: dt.date) -> PublishReport:
             else:
                 build_version(item, tmp / item.release.version)
                 built.append(item.release.version)
+        if progress is not None:
+            progress.count(len(plans), len(plans), _("Publishing the versions"))
         copy_tree(tmp / landing.version, tmp / LATEST)
         (tmp / "versions.json").write_text(versions_json(releases, on, list(incomplete)), encoding="utf-8")
         (tmp / "index.html").write_text(redirect_page(f"{LATEST}/"), encoding="utf-8")
@@ -247,14 +256,14 @@ def read_manifest(out: Path) -> dict[str, str]:
     if not out.exists():
         return {}
     if not out.is_dir():
-        raise OutputError(f"{out}: is a file, not a folder; nothing was written",
-                          hint="choose another output folder with --out")
+        raise OutputError(_("{folder}: is a file, not a folder; nothing was written").format(folder=out),
+                          hint=_("choose another output folder with --out"))
     marker = out / MARKER
     if not marker.is_file():
         if any(out.iterdir()):
-            raise OutputError(f"{out}: the folder is not empty and was not written by 'charter publish'; "
-                              "refusing to replace it, nothing was written",
-                              hint="choose another output folder with --out, or empty this one")
+            raise OutputError(_("{folder}: the folder is not empty and was not written by 'charter publish'; "
+                                "refusing to replace it, nothing was written").format(folder=out),
+                              hint=_("choose another output folder with --out, or empty this one"))
         return {}
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))

@@ -17,8 +17,8 @@ from pathlib import Path
 from charter_kit import __version__
 from charter_kit.diff.compare import ReleaseInfo
 from charter_kit.errors import ReleaseError
-from charter_kit.i18n import _
-from charter_kit.fsutil import new_dir
+from charter_kit.i18n import _, show_date
+from charter_kit.fsutil import new_dir, read_regular
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Approval, Release, one_line,
@@ -48,7 +48,7 @@ def load_release(folder: Path) -> Release:
     """Read one release folder's release.yml; the folder name must be its version."""
     path = folder / RELEASE_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, 16_000_000).decode("utf-8")  # never a FIFO, a device or a link
     except FileNotFoundError:
         raise ReleaseError(_("{file}: missing; {folder} is not a release").format(file=path, folder=folder),
                            hint=_("a release folder holds charter.json, release.yml and the PDF")) from None
@@ -119,8 +119,8 @@ def release_info(release: Release) -> ReleaseInfo:
 def release_table(releases: Sequence[Release], on: dt.date) -> str:
     """What `charter releases` prints: one row per version, oldest first."""
     rows = [(_("version"), _("date"), _("effective"), _("status"), _("digest"), _("kind"))]
-    rows += [(r.version, r.date, r.effective_date, fr.RELEASE_STATUS[status(r, releases, on)], r.digest[:12], r.kind)
-             for r in releases]
+    rows += [(r.version, show_date(r.date), show_date(r.effective_date), fr.RELEASE_STATUS[status(r, releases, on)],
+              r.digest[:12], r.kind) for r in releases]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -154,7 +154,12 @@ def write_release(root: Path, charter: Charter, outputs: dict[str, bytes], *, ki
     text = release.to_yaml().encode("utf-8")
     signature = {SIGNATURE_FILE: sign(text)} if sign is not None else {}
     _write_folder(target, {CHARTER_FILE: blob, **outputs, RELEASE_FILE: text, **signature})
-    return load_release(target)
+    written = load_release(target)
+    # The log outside the store says which versions exist: verify sees a release removed or rewritten.
+    from charter_kit.store.release_log import append_release
+
+    append_release(root, written, lambda: load_releases(root), sign=sign)
+    return written
 
 
 def module_versions(charter: Charter) -> dict[str, str]:
