@@ -14,6 +14,9 @@ def md_escape(value: Any) -> str:
     text = " ".join(str(value).split())  # one line: a newline could start a heading or a list
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
+    # "~~~" opens a code fence and "~~a~~" strikes through in CommonMark readers (the PDF's), while
+    # Python-Markdown (the site's) has no escape for "~": an entity reads as "~" in both.
+    text = text.replace("~", "&#126;")
     # At the start of a line these would open a list or underline a heading.
     m = _LEADING.match(text)
     if m and m.group(1) == "=":
