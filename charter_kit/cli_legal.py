@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from charter_kit.cli_params import TEXT, profile_option
+from charter_kit.cli_params import TEXT, Group, ask, profile_option
+from charter_kit.i18n import _, ngettext, show_date
 
 
-@click.group()
+@click.group(cls=Group)
 def keys() -> None:
     """The company's signing key: releases are signed with it, `verify` checks against its certificate."""
 
@@ -34,20 +35,23 @@ def keys_init(profile: Path, p12: Path | None, company: str | None, replace: str
     if p12 is not None:
         p12_passphrase = os.environ.get(P12_PASSPHRASE_ENV)
         if p12_passphrase is None:
-            p12_passphrase = click.prompt("Passphrase of the PKCS#12 file", hide_input=True, default="",
-                                          show_default=False)
-    passphrase = os.environ.get(PASSPHRASE_ENV) or click.prompt(
-        "Passphrase protecting the key (12 characters or more)", hide_input=True, confirmation_prompt=True)
+            p12_passphrase = ask(_("Passphrase of the PKCS#12 file"), hide_input=True, default="",
+                                 show_default=False)
+    passphrase = os.environ.get(PASSPHRASE_ENV) or ask(
+        _("Passphrase protecting the key (12 characters or more)"), hide_input=True, confirmation_prompt=True)
     info = init_keys(root, company=company, passphrase=passphrase, p12=p12.read_bytes() if p12 else None,
                      p12_passphrase=p12_passphrase, replace=replace)
     if info.retired is not None:
-        click.echo(f"retired the previous certificate: {info.retired}")
-    click.echo(f"certificate: {info.certificate} (commit it: verify checks every signature against it)")
-    click.echo(f"private key: {info.private_key} (encrypted; never commit it; keep a copy in a safe place)")
-    click.echo(f"  subject {info.subject}")
-    click.echo(f"  SHA-256 fingerprint {info.fingerprint}")
-    click.echo(f"  valid until {info.not_after}")
-    click.echo("Next releases are signed; give the passphrase in CHARTER_KEY_PASSPHRASE or when asked.")
+        click.echo(_("retired the previous certificate: {file}").format(file=info.retired))
+    click.echo(_("certificate: {file} (commit it: verify checks every signature against it)").format(
+        file=info.certificate))
+    click.echo(_("private key: {file} (encrypted; never commit it; keep a copy in a safe place)").format(
+        file=info.private_key))
+    click.echo("  " + _("subject {subject}").format(subject=info.subject))
+    click.echo("  " + _("SHA-256 fingerprint {fingerprint}").format(fingerprint=info.fingerprint))
+    click.echo("  " + _("valid until {date}").format(date=show_date(info.not_after)))
+    click.echo(_("Next releases are signed; give the passphrase in {variable} or when asked.").format(
+        variable=PASSPHRASE_ENV))
 
 
 @keys.command("show")
@@ -62,17 +66,20 @@ def keys_show(profile: Path) -> None:
     root = profile.resolve().parent
     found = anchors(root)
     if not found:
-        click.echo("no signing key: releases are sealed by digests only ('charter keys init' creates one)")
+        click.echo(_("no signing key: releases are sealed by digests only ({command} creates one)").format(
+            command="'charter keys init'"))
         return
     for anchor in found:
         cert = x509.load_pem_x509_certificate(anchor.pem)
-        state = f"retired on {anchor.retired} ({anchor.reason})" if anchor.retired else "current"
-        click.echo(f"{anchor.path}: {state}")
-        click.echo(f"  subject {cert.subject.rfc4514_string()}")
-        click.echo(f"  SHA-256 fingerprint {anchor.fingerprint}")
-        click.echo(f"  valid {cert.not_valid_before_utc.date()} to {cert.not_valid_after_utc.date()}")
+        state = (_("retired on {date} ({reason})").format(date=show_date(anchor.retired), reason=anchor.reason)
+                 if anchor.retired else _("current"))
+        click.echo(_("{file}: {state}").format(file=anchor.path, state=state))
+        click.echo("  " + _("subject {subject}").format(subject=cert.subject.rfc4514_string()))
+        click.echo("  " + _("SHA-256 fingerprint {fingerprint}").format(fingerprint=anchor.fingerprint))
+        click.echo("  " + _("valid {first} to {last}").format(first=show_date(cert.not_valid_before_utc.date()),
+                                                             last=show_date(cert.not_valid_after_utc.date())))
     config = signing_config(root)
-    click.echo(f"timestamp authority: {config.tsa_url or 'none (keys/config.yml, tsa_url)'}")
+    click.echo(_("timestamp authority: {url}").format(url=config.tsa_url or _("none (keys/config.yml, tsa_url)")))
 
 
 def _company(profile: Path) -> str:
@@ -82,7 +89,7 @@ def _company(profile: Path) -> str:
     return company.legal_name or company.name
 
 
-@click.group()
+@click.group(cls=Group)
 def review() -> None:
     """Bring legal's edits back from Word: tracked changes and comments become overrides."""
 
@@ -98,18 +105,24 @@ def review_import(docx: Path, profile: Path, apply_: bool) -> None:
 
     found = import_review(profile, docx)
     changed = [p for p in found.proposals if p.changed]
-    click.echo(f"{docx}: {len(changed)} clause(s) edited, "
-               f"{sum(len(p.comments) for p in found.proposals) + len(found.comments_elsewhere)} comment(s), "
-               f"{len(found.problems)} problem(s)")
+    comments = sum(len(p.comments) for p in found.proposals) + len(found.comments_elsewhere)
+    click.echo(_("{file}: {clauses}, {comments}, {problems}").format(
+        file=docx, clauses=ngettext("{n} clause edited", "{n} clauses edited", len(changed)).format(n=len(changed)),
+        comments=ngettext("{n} comment", "{n} comments", comments).format(n=comments),
+        problems=ngettext("{n} problem", "{n} problems", len(found.problems)).format(n=len(found.problems))))
     for p in found.proposals:
-        who = ", ".join(sorted(p.authors)) or "untracked edit"
+        who = ", ".join(sorted(p.authors)) or _("untracked edit")
         if p.changed:
-            click.echo(f"  {p.clause.number} {p.clause.id}: {'title and text' if p.title and p.text else 'title' if p.title else 'text'}"
-                       f" proposed by {who}" + (f" ({', '.join(sorted(p.dates))})" if p.dates else ""))
+            what = _("title and text") if p.title and p.text else _("title") if p.title else _("text")
+            click.echo("  " + _("{number} {id}: {what} proposed by {who}").format(
+                number=p.clause.number, id=p.clause.id, what=what, who=who)
+                       + (f" ({', '.join(sorted(p.dates))})" if p.dates else ""))
         for c in p.comments:
-            click.echo(f"  {p.clause.number} {p.clause.id}: comment by {c.author}: {' '.join(c.text.split())}")
+            click.echo("  " + _("{number} {id}: comment by {author}: {text}").format(
+                number=p.clause.number, id=p.clause.id, author=c.author, text=" ".join(c.text.split())))
     for c in found.comments_elsewhere:
-        click.echo(f"  comment by {c.author} outside the clauses: {' '.join(c.text.split())}")
+        click.echo("  " + _("comment by {author} outside the clauses: {text}").format(
+            author=c.author, text=" ".join(c.text.split())))
     for problem in found.problems:
         click.echo(f"  - {problem}")
     if changed:
@@ -118,7 +131,9 @@ def review_import(docx: Path, profile: Path, apply_: bool) -> None:
     if apply_:
         written = apply_review(profile, found, source_name=str(docx))
         if written:
-            click.echo(f"wrote {len(written)} override(s) into {profile}: {', '.join(written)}")
-            click.echo("'charter diff latest draft' shows them against the last release.")
+            click.echo(ngettext("wrote {n} override into {file}: {ids}", "wrote {n} overrides into {file}: {ids}",
+                                len(written)).format(n=len(written), file=profile, ids=", ".join(written)))
+            click.echo(_("{command} shows them against the last release.").format(
+                command="'charter diff latest draft'"))
         else:
-            click.echo("nothing to write")
+            click.echo(_("nothing to write"))

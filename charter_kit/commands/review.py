@@ -22,6 +22,7 @@ from charter_kit.compose.overrides_edit import OverrideEntry, write_overrides
 from charter_kit.compose.pipeline import load_project
 from charter_kit.diff.compare import diff
 from charter_kit.errors import CharterError, ProfileError
+from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_write
 from charter_kit.model.charter import Charter, Clause
 from charter_kit.reports.markdown_text import plain
@@ -82,9 +83,9 @@ def import_review(profile: Path, docx: Path) -> Review:
     word = read_docx(Path(docx).read_bytes(), str(docx))
     kind = word.properties.get("charter-kit.document")
     if kind not in ("charter", "redline"):
-        raise CharterError(f"{docx}: not a document made by charter-kit (no charter-kit properties)",
-                           hint="import the .docx made by 'charter render --format docx' or 'charter diff --format docx', "
-                                "edited in Word with tracked changes")
+        raise CharterError(_("{file}: not a document made by charter-kit (no charter-kit properties)").format(file=docx),
+                           hint=_("import the .docx made by {render} or {diff}, edited in Word with tracked changes")
+                           .format(render="'charter render --format docx'", diff="'charter diff --format docx'"))
     ours = {word.properties.get("charter-kit.author", "charter-kit")} if kind == "redline" else set()
     names, problems = _names(draft)
     review = Review(str(docx), [], problems, [], draft)
@@ -104,7 +105,8 @@ def _names(draft: Charter) -> tuple[dict[str, str], list[str]]:
     for c in draft.clauses():
         name = bookmark_name(c.id)
         if name in names:
-            problems.append(f"clauses {names[name]} and {c.id} share the bookmark {name}: their edits are not imported")
+            problems.append(_("clauses {first} and {second} share the bookmark {name}: their edits are not imported")
+                            .format(first=names[name], second=c.id, name=name))
         names[name] = c.id
     return names, problems
 
@@ -128,16 +130,19 @@ def _group(word: WordDocument, names: dict[str, str], ours: set[str], review: Re
         authors = _legal(para, ours)
         if len(clauses) > 1:
             if authors:
-                review.problems.append(f"a change by {', '.join(sorted(authors))} joins clauses {' and '.join(clauses)} "
-                                       f"(« {_snippet(para)} »): not imported, report it by hand")
+                review.problems.append(_("a change by {authors} joins clauses {clauses} ({snippet}): not imported, "
+                                         "report it by hand").format(authors=", ".join(sorted(authors)),
+                                                                     clauses=_(" and ").join(clauses),
+                                                                     snippet=f"« {_snippet(para)} »"))
             continue
         if clauses:
             groups.setdefault(clauses[0], []).append(para)
             clause_of[para.index] = clauses[0]
         elif authors:
-            where = "a clause that is not in the draft" if unknown else "no clause"
-            review.problems.append(f"a change by {', '.join(sorted(authors))} outside the clauses ({where}): "
-                                   f"« {_snippet(para)} »; not imported")
+            where = _("a clause that is not in the draft") if unknown else _("no clause")
+            review.problems.append(_("a change by {authors} outside the clauses ({where}): {snippet}; not imported")
+                                   .format(authors=", ".join(sorted(authors)), where=where,
+                                           snippet=f"« {_snippet(para)} »"))
     return groups, clause_of
 
 
@@ -178,40 +183,47 @@ def _proposal(clause: Clause, paras: list[Para], ours: set[str], kind: str, revi
              if piece.op != EQUAL and piece.author in authors and piece.date}
     proposal = Proposal(clause, authors=authors, dates=dates)
     heading = paras[0]
-    where = f"clause {clause.number} ({clause.id})"
+    where = _("clause {number} ({id})").format(number=clause.number, id=clause.id)
     if heading.style != HEADING or any(p.style == HEADING for p in paras[1:]):
         if authors:
-            review.problems.append(f"{where}: its heading was removed or a heading was added inside it: not imported "
-                                   "(a new clause goes into a module; a removal is 'remove: true' in overrides)")
+            review.problems.append(_("{where}: its heading was removed or a heading was added inside it: not "
+                                     "imported (a new clause goes into a module; a removal is 'remove: true' in "
+                                     "overrides)").format(where=where))
         return proposal
     before, after = _view(paras, False, ours), _view(paras, True, ours)
     if normalize("\n".join(before))[0] == normalize("\n".join(after))[0]:
         return proposal  # nothing changed in its words (comments only, or changes undone)
     if not "".join(after[1:]).strip() and not after[0].strip():
-        review.problems.append(f"{where}: deleted whole by {', '.join(sorted(authors)) or 'an untracked edit'}: "
-                               "to remove it, add 'remove: true' for it under overrides")
+        review.problems.append(_("{where}: deleted whole by {authors}: to remove it, add 'remove: true' for it under "
+                                 "overrides").format(where=where,
+                                                     authors=", ".join(sorted(authors)) or _("an untracked edit")))
         return proposal
     number = re.compile(r"^\s*" + re.escape(clause.number) + r"[\s\u00a0\u202f]+")
     if not (number.match(before[0]) and number.match(after[0])):
-        review.problems.append(f"{where}: its number was edited; numbers follow the order of clauses: not imported")
+        review.problems.append(_("{where}: its number was edited; numbers follow the order of clauses: not imported")
+                               .format(where=where))
         return proposal
     title_before, title_after = number.sub("", before[0], 1), number.sub("", after[0], 1)
     expected_body = _expected_body(clause, kind)
     if normalize("\n".join(before[1:]))[0] != expected_body or normalize(title_before)[0] != reads_as(clause.title):
-        review.problems.append(f"{where}: the clause changed in the draft since the document was made; its edits "
-                               "are not imported: make them by hand or import a document made from the draft")
+        review.problems.append(_("{where}: the clause changed in the draft since the document was made; its edits "
+                                 "are not imported: make them by hand or import a document made from the draft")
+                               .format(where=where))
         return proposal
     if normalize(before[0])[0] != normalize(after[0])[0]:
         proposal.title = carry(clause.title, title_before, title_after, block=False)
         if proposal.title is None:
-            review.problems.append(f"{where}: the edit of its title cannot be carried into the Markdown exactly")
+            review.problems.append(_("{where}: the edit of its title cannot be carried into the Markdown exactly")
+                                   .format(where=where))
     if normalize("\n".join(before[1:]))[0] != normalize("\n".join(after[1:]))[0]:
         proposal.text = carry(clause.text, "\n".join(before[1:]), "\n".join(after[1:]))
         if proposal.text is None:
-            review.problems.append(f"{where}: the edit cannot be carried into the Markdown exactly (a table, a link or "
-                                   f"formatting changed): copy it by hand; proposed text: « {' '.join(after[1:])} »")
+            review.problems.append(_("{where}: the edit cannot be carried into the Markdown exactly (a table, a link "
+                                     "or formatting changed): copy it by hand; proposed text: {text}").format(
+                where=where, text=f"« {' '.join(after[1:])} »"))
     if not authors:
-        review.problems.append(f"{where}: edited without tracked changes (author unknown); imported all the same")
+        review.problems.append(_("{where}: edited without tracked changes (author unknown); imported all the same")
+                               .format(where=where))
     return proposal
 
 
@@ -257,14 +269,14 @@ def apply_review(profile: Path, review: Review, *, source_name: str) -> list[str
     try:
         updated = write_overrides(original, entries)
     except ValueError as exc:
-        raise CharterError(f"{path}: {exc}; nothing was written") from None
+        raise CharterError(_("{file}: {problem}; nothing was written").format(file=path, problem=exc)) from None
     atomic_write(path, updated)
     try:
         load_project(path)
     except ProfileError as exc:
         atomic_write(path, original)
-        raise CharterError(f"{path}: the imported edits make the profile invalid; it was put back as it was:\n"
-                           f"{exc.message}") from None
+        raise CharterError(_("{file}: the imported edits make the profile invalid; it was put back as it was:\n"
+                             "{error}").format(file=path, error=exc.message)) from None
     return [e.clause_id for e in entries]
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import N_, _
 from charter_kit.fsutil import atomic_write
 
 KEYS_DIR = "keys"
@@ -34,7 +35,7 @@ RETIRED_DIR = "retired"
 PASSPHRASE_ENV = "CHARTER_KEY_PASSPHRASE"
 P12_PASSPHRASE_ENV = "CHARTER_P12_PASSPHRASE"
 MIN_PASSPHRASE = 12
-INSTALL_HINT = "install the signing extra: pip install 'charter-kit[sign]' (make venv installs it)"
+INSTALL_HINT = N_("install the signing extra: pip install 'charter-kit[sign]' (make venv installs it)")
 
 
 def keys_dir(root: Path) -> Path:
@@ -53,7 +54,8 @@ def require_crypto() -> None:
         import cryptography  # noqa: F401
         import pyhanko  # noqa: F401
     except ImportError:
-        raise ReleaseError("signing needs pyhanko and cryptography, which are not installed", hint=INSTALL_HINT) from None
+        raise ReleaseError(_("signing needs pyhanko and cryptography, which are not installed"),
+                           hint=_(INSTALL_HINT)) from None
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,11 @@ def signing_config(root: Path) -> SigningConfig:
     data = _yaml(path)
     unknown = sorted(set(data) - {"tsa_url", "tsa_roots"})
     if unknown:
-        raise ReleaseError(f"{path}: unknown keys {', '.join(unknown)}", hint="keys/config.yml knows tsa_url and tsa_roots")
+        raise ReleaseError(_("{file}: unknown keys {keys}").format(file=path, keys=", ".join(unknown)),
+                           hint=_("keys/config.yml knows tsa_url and tsa_roots"))
     url = data.get("tsa_url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-        raise ReleaseError(f"{path}: tsa_url: expected an http(s) address, got {url!r}")
+        raise ReleaseError(_("{file}: tsa_url: expected an http(s) address, got {got}").format(file=path, got=repr(url)))
     roots = data.get("tsa_roots") or []
     roots = [roots] if isinstance(roots, str) else roots
     return SigningConfig(url, tuple(keys_dir(root) / str(r) for r in roots))
@@ -126,9 +129,10 @@ def _yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{path}: not readable YAML ({' '.join(str(exc).split())})") from None
+        raise ReleaseError(_("{file}: not readable YAML ({error})").format(file=path, error=" ".join(str(exc).split()))) \
+            from None
     if not isinstance(data, dict):
-        raise ReleaseError(f"{path}: expected a mapping")
+        raise ReleaseError(_("{file}: expected a mapping").format(file=path))
     return data
 
 
@@ -153,13 +157,13 @@ def init_keys(root: Path, *, company: str, passphrase: str, p12: bytes | None = 
     folder = keys_dir(root)
     cert_path, key_path = folder / CERT_FILE, folder / KEY_FILE
     if len(passphrase) < MIN_PASSPHRASE:
-        raise ReleaseError(f"the passphrase must have at least {MIN_PASSPHRASE} characters",
-                           hint="choose a sentence of several words; keep it apart from the key (see the legal guide)")
+        raise ReleaseError(_("the passphrase must have at least {n} characters").format(n=MIN_PASSPHRASE),
+                           hint=_("choose a sentence of several words; keep it apart from the key (see the legal guide)"))
     retired = None
     if cert_path.exists() or key_path.exists():
         if replace is None:
-            raise ReleaseError(f"{folder}: a key already exists; nothing was written",
-                               hint="use --replace renewed (or --replace compromised when the key leaked) to retire it")
+            raise ReleaseError(_("{folder}: a key already exists; nothing was written").format(folder=folder),
+                               hint=_("use --replace renewed (or --replace compromised when the key leaked) to retire it"))
         retired = _retire(folder, replace)
     key, cert = _import_p12(p12, p12_passphrase) if p12 is not None else _new_key(company, years)
     from cryptography.hazmat.primitives import serialization
@@ -180,7 +184,7 @@ def init_keys(root: Path, *, company: str, passphrase: str, p12: bytes | None = 
 def _retire(folder: Path, reason: str) -> Path:
     """Move the current certificate to keys/retired/<fingerprint>.pem with the day and reason; drop the key."""
     if reason not in ("compromised", "renewed"):
-        raise ReleaseError(f"--replace {reason}: expected 'compromised' or 'renewed'")
+        raise ReleaseError(_("--replace {reason}: expected 'compromised' or 'renewed'").format(reason=reason))
     cert_path = folder / CERT_FILE
     target = None
     if cert_path.exists():
@@ -223,12 +227,13 @@ def _import_p12(data: bytes, passphrase: str | None):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     try:
-        key, cert, _ = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8") if passphrase else None)
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8") if passphrase else None)
     except ValueError:
-        raise ReleaseError("the PKCS#12 file cannot be opened: wrong passphrase or not a PKCS#12 file",
-                           hint=f"give its passphrase in {P12_PASSPHRASE_ENV} or when asked") from None
+        raise ReleaseError(_("the PKCS#12 file cannot be opened: wrong passphrase or not a PKCS#12 file"),
+                           hint=_("give its passphrase in {variable} or when asked").format(
+                               variable=P12_PASSPHRASE_ENV)) from None
     if key is None or cert is None:
-        raise ReleaseError("the PKCS#12 file holds no private key with its certificate")
+        raise ReleaseError(_("the PKCS#12 file holds no private key with its certificate"))
     return key, cert
 
 
@@ -238,17 +243,18 @@ def load_private_key(root: Path, passphrase: str | None) -> tuple[bytes, bytes]:
     folder = keys_dir(root)
     key_path, cert_path = folder / KEY_FILE, folder / CERT_FILE
     if not key_path.is_file():
-        raise ReleaseError(f"{key_path}: missing; this project signs its releases ({cert_path}) but the private key "
-                           "is not on this computer; nothing was written",
-                           hint="release from the computer that holds the key, or restore it from its safe copy")
+        raise ReleaseError(_("{file}: missing; this project signs its releases ({certificate}) but the private key "
+                             "is not on this computer; nothing was written").format(file=key_path,
+                                                                                    certificate=cert_path),
+                           hint=_("release from the computer that holds the key, or restore it from its safe copy"))
     if not passphrase:
-        raise ReleaseError("the private key's passphrase is needed to sign the release; nothing was written",
-                           hint=f"set {PASSPHRASE_ENV} or type it when asked")
+        raise ReleaseError(_("the private key's passphrase is needed to sign the release; nothing was written"),
+                           hint=_("set {variable} or type it when asked").format(variable=PASSPHRASE_ENV))
     from cryptography.hazmat.primitives import serialization
 
     key_pem = key_path.read_bytes()
     try:
         serialization.load_pem_private_key(key_pem, passphrase.encode("utf-8"))
     except (ValueError, TypeError):
-        raise ReleaseError(f"{key_path}: wrong passphrase; nothing was written") from None
+        raise ReleaseError(_("{file}: wrong passphrase; nothing was written").format(file=key_path)) from None
     return key_pem, cert_path.read_bytes()

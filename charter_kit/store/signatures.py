@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import _
 from charter_kit.store.keys import Anchor, SigningConfig, has_certificate, load_private_key, signing_config
 
 #: The signature field of the company's signature in the annex.
@@ -91,9 +92,10 @@ def load_signer(root: Path, passphrase: str | None, company: str) -> Signer | No
 def _signing_error(exc: Exception, config: SigningConfig) -> ReleaseError:
     message = " ".join(str(exc).split()) or type(exc).__name__
     if config.tsa_url:
-        return ReleaseError(f"signing failed ({message}); nothing was written",
-                            hint=f"check that the timestamp authority {config.tsa_url} answers (keys/config.yml)")
-    return ReleaseError(f"signing failed ({message}); nothing was written")
+        return ReleaseError(_("signing failed ({error}); nothing was written").format(error=message),
+                            hint=_("check that the timestamp authority {url} answers (keys/config.yml)").format(
+                                url=config.tsa_url))
+    return ReleaseError(_("signing failed ({error}); nothing was written").format(error=message))
 
 
 # -- verifying --------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_import_shows_each_edit_on_its_clause(lumen):
     assert f"1.4 {clauses[3].id}: comment by {LAWYER}: Cette clause me paraît trop large." in result.output
     assert "{+et partenaires +}" in result.output and "{+Le service juridique tranche les cas douteux.+}" in result.output
     assert "adaptation ajoutée dans le profil pour la clause" in result.output  # what --apply would write
-    assert "0 problem(s)" in result.output
+    assert "0 problems" in result.output
     assert lumen.read_text() == before  # without --apply nothing is written
 
 
@@ -70,7 +70,7 @@ def test_apply_writes_overrides_with_who_proposed_them(lumen):
     before = lumen.read_text()
     result = run("review", "import", edited, "-p", lumen, "--apply")
     assert result.exit_code == 0, result.output
-    assert f"wrote 1 override(s) into {lumen}: {clauses[0].id}" in result.output
+    assert f"wrote 1 override into {lumen}: {clauses[0].id}" in result.output
     text = lumen.read_text()
     assert f"# Proposé par {LAWYER} le 2026-12-03 dans edited.docx" in text
     assert text.startswith(before)  # the profile's own lines, comments and order are untouched
@@ -128,7 +128,7 @@ def test_redline_edits_come_back_too(lumen):
     (lumen.parent / "redline-edited.docx").write_bytes(edit.bytes())
     result = run("review", "import", lumen.parent / "redline-edited.docx", "-p", lumen, "--apply")
     assert result.exit_code == 0, result.output
-    assert f"{clause.id}: text proposed by {LAWYER}" in result.output and "0 problem(s)" in result.output
+    assert f"{clause.id}: text proposed by {LAWYER}" in result.output and "0 problems" in result.output
     assert "comptes professionnels" in load_project(lumen).charter.clause(clause.id).text
 
 
