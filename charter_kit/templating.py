@@ -21,6 +21,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from charter_kit.escape import md_escape
+from charter_kit.i18n import _
 from charter_kit.locales import fr
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -66,9 +67,10 @@ def _check_budget(step: int = 0) -> None:
         return
     budget.iterations -= step
     if budget.iterations < 0:
-        raise SecurityError(f"the template loops too much (more than {MAX_ITERATIONS:,} iterations)".replace(",", " "))
+        raise SecurityError(_("the template loops too much (more than {n} iterations)").format(
+            n=f"{MAX_ITERATIONS:,}".replace(",", " ")))
     if time.monotonic() > budget.deadline:
-        raise SecurityError(f"the template runs too long (more than {MAX_SECONDS:g} s)")
+        raise SecurityError(_("the template runs too long (more than {n} s)").format(n=f"{MAX_SECONDS:g}"))
 
 
 def _bounded_concat(parts: Iterable[str]) -> str:
@@ -122,11 +124,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         # The sandbox stops attribute tricks; this stops templates from exhausting memory.
         _check_budget()
         if operator == "**" and isinstance(right, int) and right > 64:
-            raise SecurityError("exponent too large")
+            raise SecurityError(_("exponent too large"))
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OPERAND:
-                    raise SecurityError("result too large")
+                    raise SecurityError(_("result too large"))
         if operator == "%" and isinstance(left, str):
             _check_widths(left)
         return super().call_binop(context, operator, left, right)
@@ -154,23 +156,23 @@ def _check_widths(fmt: str) -> None:
     for m in _WIDTH.finditer(fmt):
         for width in m.groups():
             if width == "*" or (width and len(width) > 6):
-                raise SecurityError("format width too large")
+                raise SecurityError(_("format width too large"))
 
 
 def _check_growth(text: str, method: str, args: tuple, kwargs: dict) -> None:
     values = [*args, *kwargs.values()]
     if any(isinstance(v, int) and not isinstance(v, bool) and v > MAX_OPERAND for v in values):
-        raise SecurityError("result too large")
+        raise SecurityError(_("result too large"))
     if method in ("format", "format_map"):
         _check_widths(text)
     elif method == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
         count = text.count(args[0]) if args[0] else len(text) + 1
         if len(text) + count * max(0, len(args[1]) - len(args[0])) > MAX_OPERAND:
-            raise SecurityError("result too large")
+            raise SecurityError(_("result too large"))
     elif method == "join" and args:
         items = args[0] if isinstance(args[0], (list, tuple, str)) else ()
         if len(items) * (len(text) + 1) + sum(len(i) for i in items if isinstance(i, str)) > MAX_OPERAND:
-            raise SecurityError("result too large")
+            raise SecurityError(_("result too large"))
 
 
 def environment() -> ImmutableSandboxedEnvironment:

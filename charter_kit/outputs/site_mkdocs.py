@@ -27,6 +27,7 @@ import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.i18n import _
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -135,10 +136,11 @@ def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
             build(config)
         except MkDocsException as exc:
             details = "".join(f"\n  - {m}" for m in messages) or f"\n  - {exc}"
-            raise CharterError(f"the site could not be built:{details}",
-                               hint="a clause may link to a page or an anchor that does not exist") from None
+            raise CharterError(_("the site could not be built:{details}").format(details=details),
+                               hint=_("a clause may link to a page or an anchor that does not exist")) from None
         except OSError as exc:
-            raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None
+            raise OutputError(_("{folder}: cannot write the site ({reason})").format(folder=out_dir,
+                                                                                   reason=exc.strerror)) from None
 
 
 @contextlib.contextmanager

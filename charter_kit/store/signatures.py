@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit.errors import ReleaseError
-from charter_kit.i18n import _
+from charter_kit.i18n import _, show_date
 from charter_kit.store.keys import Anchor, SigningConfig, has_certificate, load_private_key, signing_config
 
 #: The signature field of the company's signature in the annex.
@@ -145,18 +145,21 @@ def check_pdf(data: bytes, what: str, anchors: Sequence[Anchor], tsa_roots: Sequ
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = [s for s in reader.embedded_signatures if s.field_name == COMPANY_FIELD]
     except Exception as exc:
-        return SignatureCheck(what, False, False, problems=(f"{what}: the PDF's signatures cannot be read ({exc})",))
+        return SignatureCheck(what, False, False, problems=(_("{file}: the PDF's signatures cannot be read ({error})")
+                                                            .format(file=what, error=exc),))
     if not signatures:
         return None
     try:
         status = validate_pdf_signature(signatures[0], _context(anchors), ts_validation_context=_context(anchors, tsa_roots))
     except Exception as exc:
-        return SignatureCheck(what, False, False, problems=(f"{what}: the signature cannot be checked ({exc})",))
+        return SignatureCheck(what, False, False, problems=(_("{file}: the signature cannot be checked ({error})")
+                                                            .format(file=what, error=exc),))
     problems = []
     if status.coverage is None or status.coverage.name not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
-        problems.append(f"{what}: the signature does not cover the document")
+        problems.append(_("{file}: the signature does not cover the document").format(file=what))
     if not status.docmdp_ok:
-        problems.append(f"{what}: the PDF was changed after it was signed beyond filling its form fields")
+        problems.append(_("{file}: the PDF was changed after it was signed beyond filling its form fields").format(
+            file=what))
     return _result(what, status, anchors, problems)
 
 
@@ -171,7 +174,8 @@ def check_file(data: bytes, signature: bytes, what: str, anchors: Sequence[Ancho
         status = asyncio.run(async_validate_detached_cms(data, info["content"], signer_validation_context=_context(anchors),
                                                          ts_validation_context=_context(anchors, tsa_roots)))
     except Exception as exc:
-        return SignatureCheck(what, False, False, problems=(f"{what}: the signature file cannot be read ({exc})",))
+        return SignatureCheck(what, False, False, problems=(_("{file}: the signature file cannot be read ({error})")
+                                                            .format(file=what, error=exc),))
     return _result(what, status, anchors, [])
 
 
@@ -190,23 +194,27 @@ def _result(what: str, status, anchors: Sequence[Anchor], problems: list[str]) -
         if stamp.intact and stamp.valid and stamp.trusted:
             timestamp = stamp.timestamp.astimezone(dt.timezone.utc).isoformat()
         else:
-            problems.append(f"{what}: the timestamp does not check out (not intact, or its authority is not trusted: "
-                            "list its certificate in keys/config.yml, tsa_roots)")
+            problems.append(_("{file}: the timestamp does not check out (not intact, or its authority is not "
+                              "trusted: list its certificate in keys/config.yml, tsa_roots)").format(file=what))
     if not status.intact:
-        problems.append(f"{what}: the signature does not match the content: the file was changed after it was signed")
+        problems.append(_("{file}: the signature does not match the content: the file was changed after it was "
+                          "signed").format(file=what))
     elif not status.valid:
-        problems.append(f"{what}: the signature is damaged or made with an unexpected algorithm")
+        problems.append(_("{file}: the signature is damaged or made with an unexpected algorithm").format(file=what))
     anchor = next((a for a in anchors if a.fingerprint == fingerprint), None)
     trusted = bool(status.trusted) and anchor is not None
     if status.intact and not trusted:
-        problems.append(f"{what}: signed by {signer} (certificate {fingerprint[:16]}…), which is not the "
-                        "project's certificate (keys/certificate.pem) nor a retired one")
+        problems.append(_("{file}: signed by {signer} (certificate {fingerprint}…), which is not the project's "
+                          "certificate (keys/certificate.pem) nor a retired one").format(
+            file=what, signer=signer, fingerprint=fingerprint[:16]))
     if anchor is not None and anchor.retired:
-        notes.append(f"signed with a key retired on {anchor.retired} ({anchor.reason})")
+        notes.append(_("signed with a key retired on {date} ({reason})").format(date=show_date(anchor.retired),
+                                                                              reason=anchor.reason))
         if anchor.reason == "compromised":
             if timestamp is None or dt.datetime.fromisoformat(timestamp) >= dt.datetime.fromisoformat(anchor.retired):
-                problems.append(f"{what}: signed with a key declared compromised on {anchor.retired}, and no trusted "
-                                "timestamp proves the signature was made before that day")
+                problems.append(_("{file}: signed with a key declared compromised on {date}, and no trusted "
+                                  "timestamp proves the signature was made before that day").format(
+                    file=what, date=show_date(anchor.retired)))
     return SignatureCheck(what, bool(status.intact), trusted, signer, fingerprint, signed_at, timestamp,
                           tuple(problems), tuple(notes))
 
@@ -215,12 +223,13 @@ def explain(check: SignatureCheck) -> list[str]:
     """What a signature check proves, in words (`charter verify` prints them)."""
     if not check.ok:
         return []
-    lines = [f"{check.what}: signature intact, by {check.signer} (certificate {check.fingerprint[:16]}…, the "
-             "project's key): the company's key approved these exact bytes"]
+    lines = [_("{file}: signature intact, by {signer} (certificate {fingerprint}…, the project's key): the "
+               "company's key approved these exact bytes").format(file=check.what, signer=check.signer,
+                                                                   fingerprint=check.fingerprint[:16])]
     if check.timestamp:
-        lines.append(f"{check.what}: timestamp {check.timestamp} from a timestamp authority: these bytes existed "
-                     "at that time, whatever becomes of the key later")
+        lines.append(_("{file}: timestamp {time} from a timestamp authority: these bytes existed at that time, "
+                       "whatever becomes of the key later").format(file=check.what, time=check.timestamp))
     elif check.signed_at:
-        lines.append(f"{check.what}: signed at {check.signed_at} by the signer's clock only (no timestamp "
-                     "authority: not a proof of date)")
+        lines.append(_("{file}: signed at {time} by the signer's clock only (no timestamp authority: not a proof "
+                       "of date)").format(file=check.what, time=check.signed_at))
     return lines + [f"{check.what}: {n}" for n in check.notes]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit.errors import ReleaseError
+from charter_kit.i18n import _, show_date
 from charter_kit.model.release import RELEASE_FILE, Release
 from charter_kit.store.keys import INSTALL_HINT, Anchor, anchors, signing_config
 from charter_kit.store.releases import SIGNATURE_FILE
@@ -38,13 +39,13 @@ def trust_setup(root: Path, trust: Path | None = None) -> TrustSetup:
     except ReleaseError as exc:
         return TrustSetup((), (), None, exc.message)
     except ImportError:
-        return TrustSetup((), (), None, f"the signatures cannot be checked: {INSTALL_HINT}")
+        return TrustSetup((), (), None, _("the signatures cannot be checked: {hint}").format(hint=_(INSTALL_HINT)))
     if not found:
         return TrustSetup((), roots, None)
     try:
         from cryptography import x509
     except ImportError:
-        return TrustSetup(found, roots, None, f"the signatures cannot be checked: {INSTALL_HINT}")
+        return TrustSetup(found, roots, None, _("the signatures cannot be checked: {hint}").format(hint=_(INSTALL_HINT)))
     starts = [x509.load_pem_x509_certificate(a.pem).not_valid_before_utc.date() for a in found]
     return TrustSetup(found, roots, min(starts).isoformat())
 
@@ -57,11 +58,11 @@ def check_signatures(release: Release, setup: TrustSetup, *, after_signed: bool 
     p7s = folder / SIGNATURE_FILE
     signed = p7s.is_file()
     if setup.problem and (signed or setup.anchors):
-        return [f"{folder}: {setup.problem}"], []
+        return [_("{file}: {problem}").format(file=folder, problem=setup.problem)], []
     if not setup.anchors:
         if signed:
-            return [f"{p7s}: the release is signed but the project has no certificate to check it against "
-                    "(keys/certificate.pem missing)"], []
+            return [_("{file}: the release is signed but the project has no certificate to check it against "
+                      "(keys/certificate.pem missing)").format(file=p7s)], []
         return [], []
     from charter_kit.store.signatures import check_file, check_pdf, explain
 
@@ -69,15 +70,17 @@ def check_signatures(release: Release, setup: TrustSetup, *, after_signed: bool 
     notes: list[str] = []
     if not signed:
         if after_signed or (setup.since and release.date >= setup.since):
-            why = "an earlier release is signed" if after_signed else f"the project signs its releases since {setup.since}"
-            problems.append(f"{folder / RELEASE_FILE}: not signed, although {why} (its signature {SIGNATURE_FILE} "
-                            "is missing)")
+            why = (_("an earlier release is signed") if after_signed else
+                   _("the project signs its releases since {date}").format(date=show_date(setup.since)))
+            problems.append(_("{file}: not signed, although {why} (its signature {signature} is missing)").format(
+                file=folder / RELEASE_FILE, why=why, signature=SIGNATURE_FILE))
         else:
-            notes.append(f"not signed (released before the project's key, made on {setup.since})")
+            notes.append(_("not signed (released before the project's key, made on {date})").format(
+                date=show_date(setup.since)))
     else:
         check = check_file((folder / RELEASE_FILE).read_bytes(), p7s.read_bytes(), RELEASE_FILE, setup.anchors,
                            setup.tsa_roots)
-        problems += [f"{folder}: {p}" for p in check.problems]
+        problems += [_("{file}: {problem}").format(file=folder, problem=p) for p in check.problems]
         notes += explain(check)
     for name in release.files:
         if not name.endswith(".pdf") or not (folder / name).is_file():
@@ -85,9 +88,9 @@ def check_signatures(release: Release, setup: TrustSetup, *, after_signed: bool 
         pdf = check_pdf((folder / name).read_bytes(), name, setup.anchors, setup.tsa_roots)
         if pdf is None:
             if signed:
-                problems.append(f"{folder / name}: not signed, although release.yml is")
+                problems.append(_("{file}: not signed, although release.yml is").format(file=folder / name))
             continue
-        problems += [f"{folder}: {p}" for p in pdf.problems]
+        problems += [_("{file}: {problem}").format(file=folder, problem=p) for p in pdf.problems]
         notes += explain(pdf)
     return problems, notes
 
