@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+
 import json
 
 import pytest
@@ -15,7 +18,9 @@ from conftest import MINI_LIBRARY, run, write_tree
 
 pytestmark = pytest.mark.slow
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
+# A valid value: printable (control characters are refused where they enter) and in NFC (texts are normalized).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"),
+               min_size=1, max_size=40).map(lambda s: unicodedata.normalize("NFC", s)).filter(str.strip)
 LIST = st.lists(TEXT, max_size=5)
 
 PROFILES = st.fixed_dictionaries({
@@ -33,7 +38,7 @@ PROFILES = st.fixed_dictionaries({
             "variables": st.fixed_dictionaries({"reseau": TEXT}, optional={
                 "exemples": LIST, "delai": st.integers(-10**6, 10**6),
                 "ton": st.sampled_from(["sobre", "chaleureux"]),
-                "debut": st.dates().map(lambda d: d.isoformat())}),
+                "debut": st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)).map(lambda d: d.isoformat())}),
             "options": st.fixed_dictionaries({}, optional={"embargo": st.booleans()}),
         }),
         st.sampled_from([[], ["beta"], ["gamma"]]),
