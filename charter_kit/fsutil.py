@@ -12,6 +12,7 @@ import errno
 import functools
 import glob
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -176,6 +177,18 @@ def sweep(target: Path) -> None:
                     leftover.unlink()
 
 
+def temporary_owner(name: str) -> int | None:
+    """The pid of the writer whose temporary file or folder is called ``name`` (``.<target>.<pid>.<…>.tmp``),
+    or None for any other name."""
+    m = re.fullmatch(r"\.(.+)\.(\d+)\.(.+)\.tmp", name)
+    return int(m.group(2)) if m else None
+
+
+def running(pid: int) -> bool:
+    """True while process ``pid`` runs (a writer whose temporary name is still in use)."""
+    return _alive(pid)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -195,6 +208,71 @@ def _parent(path: Path) -> None:
     if not os.access(path.parent, os.W_OK):
         raise OutputError(_("{folder}: the folder is not writable").format(folder=path.parent),
                           hint=_("choose another output folder with --out or -o"))
+
+
+# -- reading what a writer wrote -------------------------------------------------------------------
+#: Largest file read back from a release or a cache (a PDF annex with its fonts is a few MB).
+MAX_READ_BYTES = 256_000_000
+
+
+def read_regular(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
+    """A regular file's bytes, never through a symbolic link and never from a FIFO or a device
+    (which could block a reader for ever); OSError names the file otherwise."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(path):
+            raise OSError(errno.ELOOP, "a symbolic link, not a file", str(path)) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit // 1_000_000} MB", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def make_public(folder: Path) -> None:
+    """Folders 0755 and files 0644 under ``folder``, whatever the umask: what a web server serves
+    must be readable by it (symbolic links are left alone, never followed)."""
+    os.chmod(folder, 0o755)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755)
+        for name in files:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+
+
+def tree_digest(folder: Path) -> str | None:
+    """sha256 over every file under ``folder`` (relative path and bytes, in name order); None when
+    the folder holds anything but folders and regular files (a symbolic link, a FIFO…)."""
+    import hashlib
+    import stat
+
+    total = hashlib.sha256()
+    for parent, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in dirs:
+            if os.path.islink(os.path.join(parent, name)):
+                return None
+        for name in sorted(files):
+            path = os.path.join(parent, name)
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+            total.update(hashlib.sha256(read_regular(path)).digest())
+    return total.hexdigest()
 
 
 # -- fault injection ------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ The site (mkdocs, in this process) and the PDF (Typst, in a forked child process
 depend on each other, so they run concurrently; a process that runs threads (the live preview)
 cannot fork safely and renders the PDF after the site instead. The PDF is cached under
 ``<out>/.cache/pdf`` by the charter's digest and charter-kit's version: an unchanged charter is
-never rendered twice.
+never rendered twice. The cached bytes' sha256 is recorded beside the cache (``.cache/pdf.sha256``)
+and checked before reuse: a cache file replaced since is rendered again, never published.
 Nothing replaces the previous outputs until every output of this build is ready.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -27,7 +29,7 @@ from charter_kit import __version__
 from charter_kit.model.charter import Charter
 from charter_kit.errors import CharterError, OutputError
 from charter_kit.i18n import _
-from charter_kit.fsutil import atomic_dir, atomic_write
+from charter_kit.fsutil import atomic_dir, atomic_write, read_regular
 from charter_kit.outputs.pdf import guide_filename, pdf_filename, render_guide, render_pdf
 from charter_kit.compose.pipeline import load_project
 from charter_kit.outputs.site import build_site
@@ -115,12 +117,23 @@ def cache_path(out: Path, charter: Charter) -> Path:
     return Path(out) / CACHE_DIR / f"{charter.digest}-{__version__}.pdf"
 
 
+def cache_digest_path(out: Path) -> Path:
+    """The cached PDF's sha256 and file name, recorded when it was written (beside the cache folder)."""
+    return Path(out) / f"{CACHE_DIR}.sha256"
+
+
 def read_cache(out: Path, charter: Charter) -> bytes | None:
-    """The cached PDF of this charter, or None."""
+    """The cached PDF of this charter, or None. The bytes must have the sha256 recorded when they
+    were written: a cache file replaced or damaged since is never used (it is rendered again)."""
+    path = cache_path(out, charter)
     try:
-        return cache_path(out, charter).read_bytes()
-    except OSError:
+        data = read_regular(path)  # never through a link
+        recorded = read_regular(cache_digest_path(out), 1000).decode("ascii").split()
+    except (OSError, UnicodeDecodeError):
         return None
+    if recorded != [hashlib.sha256(data).hexdigest(), path.name]:
+        return None
+    return data
 
 
 def _commit_pdf(out: Path, charter: Charter, name: str, job: PdfJob) -> None:
@@ -133,6 +146,7 @@ def _commit_pdf(out: Path, charter: Charter, name: str, job: PdfJob) -> None:
 def _store_cache(out: Path, charter: Charter, data: bytes) -> None:
     path = cache_path(out, charter)
     atomic_write(path, data)
+    atomic_write(cache_digest_path(out), f"{hashlib.sha256(data).hexdigest()}  {path.name}\n")  # after the PDF
     # One entry is enough: the cache serves rebuilds of an unchanged charter, not history.
     for other in path.parent.glob("*.pdf"):
         if other != path:

@@ -42,7 +42,7 @@ from charter_kit import __version__
 from charter_kit.model.charter import canonical
 from charter_kit.errors import OutputError, ReleaseError
 from charter_kit.i18n import _
-from charter_kit.fsutil import atomic_dir
+from charter_kit.fsutil import atomic_dir, make_public, read_regular, tree_digest
 from charter_kit.locales import fr
 from charter_kit.model.release import ARCHIVED, CHARTER_FILE, IN_FORCE, Release, replaced, status
 from charter_kit.store.adoption_log import SEALED_FILE
@@ -207,7 +207,7 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
             if progress is not None:
                 progress.count(done, len(plans), _("Publishing the versions"))
             old = out / item.release.version
-            if previous_manifest.get(item.release.version) == item.key and old.is_dir():
+            if reusable(previous_manifest.get(item.release.version), item.key, old):
                 copy_tree(old, tmp / item.release.version)
                 reused.append(item.release.version)
             else:
@@ -218,7 +218,10 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
         copy_tree(tmp / landing.version, tmp / LATEST)
         (tmp / "versions.json").write_text(versions_json(releases, on, list(incomplete)), encoding="utf-8")
         (tmp / "index.html").write_text(redirect_page(f"{LATEST}/"), encoding="utf-8")
-        (tmp / MARKER).write_text(manifest_text(plans), encoding="utf-8")
+        make_public(tmp)  # 0755/0644 whatever the umask: a web server must read every file
+        (tmp / MARKER).write_text(manifest_text(plans, {p.release.version: tree_digest(tmp / p.release.version)
+                                                        for p in plans}), encoding="utf-8")
+        os.chmod(tmp / MARKER, 0o644)
     landing_status = statuses(releases, on, list(incomplete))[landing.version]
     return PublishReport(out, landing.version, landing_status, tuple(built), tuple(reused))
 
@@ -251,8 +254,20 @@ def changes_markdown(release: Release, previous: Release | None, charter) -> str
 
 
 # -- the output folder ------------------------------------------------------------------------------
-def read_manifest(out: Path) -> dict[str, str]:
-    """The build keys of a previous publish in ``out``; refuse a folder publish did not write."""
+def reusable(previous: tuple[str, str | None] | None, key: str, old: Path) -> bool:
+    """Whether a version folder of the previous publish can be kept: built from the same inputs, and
+    its files still exactly those publish wrote (a page edited by hand or a planted link is rebuilt)."""
+    if previous is None or previous[0] != key or previous[1] is None or old.is_symlink() or not old.is_dir():
+        return False
+    try:
+        return tree_digest(old) == previous[1]
+    except OSError:
+        return False
+
+
+def read_manifest(out: Path) -> dict[str, tuple[str, str | None]]:
+    """The build key and content digest of each version folder of a previous publish in ``out``;
+    refuse a folder publish did not write."""
     if not out.exists():
         return {}
     if not out.is_dir():
@@ -266,17 +281,18 @@ def read_manifest(out: Path) -> dict[str, str]:
                               hint=_("choose another output folder with --out, or empty this one"))
         return {}
     try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-        versions = data["versions"]
-        return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        data = json.loads(read_regular(marker, 1_000_000).decode("utf-8"))
+        versions, contents = data["versions"], data.get("contents") or {}
+        return {str(k): (str(v), contents.get(k)) for k, v in versions.items()} if isinstance(versions, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}  # a damaged marker only costs a full rebuild
 
 
-def manifest_text(plans: Sequence[VersionPlan]) -> str:
-    """The marker file: who wrote the folder and what each version folder was built from."""
+def manifest_text(plans: Sequence[VersionPlan], contents: dict[str, str | None] | None = None) -> str:
+    """The marker file: who wrote the folder, what each version folder was built from, and the
+    digest of what each holds (fsutil.tree_digest), so a folder changed since is never reused."""
     return json.dumps({"generator": "charter-kit", "charter_kit": __version__,
-                       "versions": {p.release.version: p.key for p in plans}},
+                       "versions": {p.release.version: p.key for p in plans}, "contents": contents or {}},
                       ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

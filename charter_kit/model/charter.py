@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -215,13 +216,51 @@ class Charter:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Charter:
-        """Rebuild a Charter from its JSON text."""
-        return cls.from_dict(json.loads(text))
+        """Rebuild a Charter from its JSON text; a document nested deeper than any charter is refused
+        before it is parsed (ValueError), so a tampered file is reported, never a crash."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        if len(text) > MAX_JSON_CHARS:
+            raise ValueError(f"larger than {MAX_JSON_CHARS // 1_000_000} million characters (no charter is)")
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep (a charter has about ten)")
+        try:
+            return cls.from_dict(json.loads(text))
+        except RecursionError:
+            raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep") from None
 
     def with_release(self, *, version: str, date: str, effective_date: str | None,
                      approvals: tuple[dict[str, Any], ...] = ()) -> Charter:
         """This charter stamped with a release's version, dates and approvals."""
         return replace(self, version=version, date=date, effective_date=effective_date, approvals=tuple(approvals))
+
+
+#: Deepest nesting a charter's JSON may have (articles, clauses, their fields: about ten).
+MAX_JSON_DEPTH = 64
+#: Longest charter JSON read: the text of a long charter and its logo take a few million characters.
+MAX_JSON_CHARS = 64_000_000
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str, stop: int = MAX_JSON_DEPTH) -> int:
+    """How deep the arrays and objects of a JSON text nest (brackets inside strings do not count),
+    counted without parsing it; counting stops once past ``stop``."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub('""', text))
+    passes = 0
+    while passes < 8 and ("[]" in brackets or "{}" in brackets):  # innermost pairs, at C speed
+        brackets = brackets.replace("[]", "").replace("{}", "")
+        passes += 1
+    depth, deepest = 0, passes
+    if passes and not brackets:
+        return passes
+    for ch in brackets:
+        depth += 1 if ch in "[{" else -1
+        if depth + passes > deepest:
+            deepest = depth + passes
+            if deepest > stop:
+                break
+    return deepest
 
 
 def canonical(data: Any) -> str:

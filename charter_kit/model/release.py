@@ -148,6 +148,7 @@ def release_from_yaml(text: str, path: Path) -> Release:
     """Parse release.yml; any missing, unknown or mistyped field is an error naming the file."""
     display = path / RELEASE_FILE
     try:
+        _plain_yaml(text, display)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ReleaseError(_("{file}: invalid YAML ({error})").format(file=display, error=one_line(exc))) from None
@@ -164,6 +165,28 @@ def release_from_yaml(text: str, path: Path) -> Release:
     approvals = tuple(Approval(a) if isinstance(a, str) else Approval(a["name"], a.get("role"), a.get("date"))
                       for a in data["approvals"])
     return Release(**{**data, "approvals": approvals, "path": path})
+
+
+#: Deepest nesting release.yml has (approvals hold mappings in a list): a deeper file was not written by us.
+_MAX_DEPTH = 8
+
+
+def _plain_yaml(text: str, display: Path) -> None:
+    """Refuse what charter-kit never writes in release.yml before building anything from it: anchors
+    and aliases (an alias bomb expands to billions of values) and deep nesting (parsers recurse).
+    One pass over the parser's events: time and memory grow with the file, never more."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ReleaseError(_("{file}: uses YAML anchors or aliases (&, *), which charter-kit never writes; "
+                                 "the file was not written by `charter release`").format(file=display))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise ReleaseError(_("{file}: nested more than {depth} levels deep; the file was not written by "
+                                     "`charter release`").format(file=display, depth=_MAX_DEPTH))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _check_types(data: dict[str, Any], display: Path) -> None:

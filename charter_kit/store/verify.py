@@ -18,8 +18,9 @@ from charter_kit.model.charter import Charter
 from charter_kit.model.release import CHARTER_FILE, RELEASE_FILE, Release, one_line, sha256
 from charter_kit.model.semver import Version
 from charter_kit.store.adoption_log import verify_logs
-from charter_kit.store.releases import (SIGNATURE_FILE, load_release, module_versions, release_folders, releases_dir,
-                                        with_previous)
+from charter_kit.fsutil import read_regular
+from charter_kit.store.releases import (RELEASES_DIR, SIGNATURE_FILE, load_release, module_versions, release_folders,
+                                        releases_dir, with_previous)
 
 _SEAL_RE = re.compile(rb"\nseal: ([0-9a-f]{64})\n\Z")
 #: A digest as printed in a PDF: 64 hexadecimal digits standing alone.
@@ -68,7 +69,23 @@ def verify_releases(root: Path, *, read_pdf: bool = True, trust: Path | None = N
     logs = verify_logs(root, loaded)  # the adoption milestones appended after each release, chained to it
     results = [replace(r, problems=r.problems + tuple(logs.pop(r.version, ()))) for r in results]
     results += [Verification(version, None, tuple(problems)) for version, problems in logs.items()]
-    return sorted(results, key=_verification_order)
+    return sorted(_with_store(root, loaded, setup, results), key=_verification_order)
+
+
+def _with_store(root: Path, loaded: list[Release], setup, results: list[Verification]) -> list[Verification]:
+    """``results`` with what the store as a whole shows (store/verify_store.py): extra or hidden
+    entries, links, and versions the release log knows of; the store's own problems under 'releases/'."""
+    from charter_kit.store.verify_store import check_store
+
+    store = check_store(root, loaded, setup)
+    results = [replace(r, problems=r.problems + tuple(store.by_version.pop(r.version, ()))) for r in results]
+    results += [Verification(version, None, tuple(problems)) for version, problems in store.by_version.items()]
+    if store.store:
+        results.append(Verification(f"{RELEASES_DIR}/", None, tuple(store.store), tuple(store.notes)))
+    elif store.notes and results:
+        newest = max(results, key=_verification_order)
+        results = [replace(r, notes=r.notes + tuple(store.notes)) if r is newest else r for r in results]
+    return results
 
 
 def _verification_order(v: Verification) -> tuple:
@@ -123,7 +140,10 @@ def _chain_problem(named: str | None, expected: str | None) -> str:
 
 
 def _check_seal(path: Path) -> list[str]:
-    text = path.read_bytes()
+    try:
+        text = read_regular(path)
+    except OSError as exc:
+        return [_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror)]
     # Git's core.autocrlf rewrites line endings on checkout: say so, it is the likely culprit.
     crlf = " " + _("(its line endings are now CRLF: check git's core.autocrlf)") if b"\r\n" in text else ""
     m = _SEAL_RE.search(text)
@@ -137,7 +157,7 @@ def _check_seal(path: Path) -> list[str]:
 def _check_charter(release: Release, deep: bool = True) -> list[str]:
     path = release.path / CHARTER_FILE
     try:
-        blob = path.read_bytes()
+        blob = read_regular(path)  # never through a link, never from a FIFO
     except OSError as exc:
         return [_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror)]
     problems = []
@@ -170,7 +190,7 @@ def _check_files(release: Release, read_pdf: bool) -> list[str]:
             continue
         path = release.path / name
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
             problems.append(_("{file}: cannot read the file ({reason})").format(file=path, reason=exc.strerror))
             continue
