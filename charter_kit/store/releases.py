@@ -120,7 +120,7 @@ def release_table(releases: Sequence[Release], on: dt.date) -> str:
     """What `charter releases` prints: one row per version, oldest first."""
     rows = [(_("version"), _("date"), _("effective"), _("status"), _("digest"), _("kind"))]
     rows += [(r.version, show_date(r.date), show_date(r.effective_date), fr.RELEASE_STATUS[status(r, releases, on)],
-              r.digest[:12], r.kind) for r in releases]
+              r.digest[:12], _(r.kind)) for r in releases]  # "substantive", "editorial": msgids in commands/release
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
