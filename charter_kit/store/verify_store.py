@@ -28,7 +28,7 @@ from charter_kit.fsutil import read_regular, running, temporary_owner
 from charter_kit.i18n import _
 from charter_kit.model.release import RELEASE_FILE, Release, sha256
 from charter_kit.model.semver import Version
-from charter_kit.store.release_log import LOG_FILE, LOG_SIGNATURE, chain_problems, log_file, read_log
+from charter_kit.store.release_log import LOG_FILE, LOG_SIGNATURE, chain_problems, log_file, log_text, read_log
 from charter_kit.store.releases import SIGNATURE_FILE, releases_dir
 
 #: Hidden files tools put in any folder; harmless in the store.
@@ -183,15 +183,19 @@ def _against_log(root: Path, store: Path, loaded: list[Release], report: StoreRe
         else:
             report.add(release.version, _("{folder}: not in {log}: no `charter release` recorded this version "
                                           "(added by hand?)").format(folder=release.path, log=LOG_FILE))
-    _log_signature(root, loaded, report, setup)
+    _log_signature(root, loaded, report, setup, entries)
 
 
-def _log_signature(root: Path, loaded: list[Release], report: StoreReport, setup) -> None:
+def _log_signature(root: Path, loaded: list[Release], report: StoreReport, setup, entries: list) -> None:
     """The log's detached signature, checked like release.yml's, when the project signs its releases."""
     p7s = log_file(root).with_name(LOG_SIGNATURE)
-    signed = any((r.path / SIGNATURE_FILE).is_file() for r in loaded)
+    signed = {r.version for r in loaded if (r.path / SIGNATURE_FILE).is_file()}
     if not p7s.exists():
-        if signed:
+        if signed and entries and signed == {entries[-1]["version"]}:
+            report.notes.append(_("{log} is not signed yet: the first signed release ({version}) was interrupted "
+                                  "before it signed the log; the next release signs it").format(
+                log=LOG_FILE, version=entries[-1]["version"]))
+        elif signed:
             report.store.append(_("{log}: not signed, although the releases are ({sig} is missing)").format(
                 log=LOG_FILE, sig=LOG_SIGNATURE))
         return
@@ -201,5 +205,16 @@ def _log_signature(root: Path, loaded: list[Release], report: StoreReport, setup
         return
     from charter_kit.store.signatures import check_file
 
-    check = check_file(read_regular(log_file(root)), read_regular(p7s), LOG_FILE, setup.anchors, setup.tsa_roots)
+    signature = read_regular(p7s)
+    check = check_file(read_regular(log_file(root)), signature, LOG_FILE, setup.anchors, setup.tsa_roots)
+    if check.problems and entries:
+        # The log is written, then signed: a release killed between the two leaves a signature of the
+        # log as it was before its last entry, whose release is signed on its own. The next release signs it.
+        before = check_file(log_text(entries[:-1]).encode("utf-8"), signature, LOG_FILE, setup.anchors,
+                            setup.tsa_roots)
+        if not before.problems:
+            report.notes.append(_("{sig} signs {log} as it was before its last entry ({version}): a release "
+                                  "interrupted before it signed the log; the next release signs it").format(
+                sig=LOG_SIGNATURE, log=LOG_FILE, version=entries[-1]["version"]))
+            return
     report.store += [f"{LOG_SIGNATURE}: {p}" for p in check.problems]
