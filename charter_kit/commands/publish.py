@@ -246,11 +246,11 @@ def changes_markdown(release: Release, previous: Release | None, charter) -> str
     if previous is None:
         return FIRST_VERSION_CHANGES
     from charter_kit.diff.compare import diff
-    from charter_kit.commands.changes_page import changes_markdown as redline_page
+    from charter_kit.reports.markdown import to_markdown
     from charter_kit.outputs.site import ARTICLES, clause_link
 
     changes = diff(load_charter(previous), charter, a_meta=release_info(previous), b_meta=release_info(release))
-    return redline_page(changes, lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}")
+    return to_markdown(changes, link=lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}", redline=True)
 
 
 # -- the output folder ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from charter_kit.diff.compare import diff
-from charter_kit.commands.changes_page import changes_markdown
+from charter_kit.reports.markdown import to_markdown
 from charter_kit.outputs.site import ARTICLES, VersionContext, build_site, clause_link
 from conftest import ARTIFACTS, ROOT, launch_chromium
 from test_browser import CONTRAST_JS, TEXT
@@ -42,7 +42,7 @@ AXE_OPTIONS = {"rules": {"label-content-name-mismatch": {"enabled": True}}}
 
 
 def _changes(old, new) -> str:
-    return changes_markdown(diff(old, new), lambda cid: f"{ARTICLES}/{clause_link(cid)}")
+    return to_markdown(diff(old, new), link=lambda cid: f"{ARTICLES}/{clause_link(cid)}", redline=True)
 
 
 @pytest.fixture(scope="module")

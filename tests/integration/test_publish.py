@@ -238,7 +238,8 @@ def test_a_failed_publish_leaves_the_previous_output_intact(site, copy, monkeypa
     result = run("publish", "-p", copy, "--on", "2026-06-01")  # the versions whose status changes are rebuilt
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert snapshot(public(copy)) == site[2]
-    assert sorted(p.name for p in copy.parent.iterdir() if p.name.startswith(".")) == []
+    # No temporary leftover beside the profile (the release lock is the project's own, kept on purpose).
+    assert sorted(p.name for p in copy.parent.iterdir() if p.name.startswith(".")) == [".charter-release.lock"]
 
 
 @pytest.mark.slow
