@@ -5,6 +5,10 @@ live-reload server, and watches the profile, the logo and the module folders. A 
 leaves the last good preview on screen, prints the error, and shows it in the page itself: every
 page served while the profile is broken carries a panel with the problems, which goes away with
 the reload that follows the fix.
+
+The page never waits for the PDF: the new site is shown as soon as it is built, carrying the
+previous PDF, and the new PDF renders in a background thread right after, then is written in
+beside the site (``PdfPreview``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -24,6 +29,10 @@ from markupsafe import escape
 from charter_kit.commands.build import SITE_DIR, build_charter
 from charter_kit.errors import CharterError
 from charter_kit.compose.pipeline import load_project
+from charter_kit.fsutil import atomic_dir, atomic_write
+from charter_kit.model.charter import Charter
+from charter_kit.outputs.pdf import guide_filename, pdf_filename, render_guide, render_pdf
+from charter_kit.outputs.site import build_site
 
 
 class Rebuilder:
@@ -36,12 +45,25 @@ class Rebuilder:
         self.pdf = pdf
         self.echo = echo
         self.last_error: str | None = None
+        self.pdfs = PdfPreview(out, self._pdf_failed) if pdf else None
 
     def build(self) -> None:
         """Build once; errors propagate (used for the first build, which must succeed)."""
         project = load_project(self.profile_path)
-        build_charter(project.charter, self.out, pdf=self.pdf)
-        self.last_error = None
+        self.last_error = None  # cleared before the site is built: a PDF that fails after it says so
+        if self.pdfs is None:
+            build_charter(project.charter, self.out, pdf=False)
+        else:
+            self.pdfs.show(project.charter)
+
+    def close(self) -> None:
+        """Wait for the PDF being rendered, if any (before the preview's folder is removed)."""
+        if self.pdfs is not None:
+            self.pdfs.close()
+
+    def _pdf_failed(self, message: str) -> None:
+        self.last_error = message
+        self.echo(f"Error: {message}\nThe preview keeps the last PDF that rendered.")
 
     def __call__(self) -> None:
         """Rebuild after a change; on a user error keep the previous preview and say why."""
@@ -55,6 +77,89 @@ class Rebuilder:
             self.echo("Rebuilt: the browser reloads the preview.")
             return
         self.echo(f"Error: {self.last_error}\nThe preview still shows the last version that built.")
+
+
+class PdfPreview:
+    """The preview's PDFs (the annex, and the guide of a charter split in two), rendered in a
+    background thread so the site is shown without waiting for them.
+
+    A PDF lands in the site on screen only if it was rendered from the same charter (same digest);
+    a render that a newer edit made useless is skipped. The last few renders are kept, so undoing an
+    edit shows its PDF again at once.
+    """
+
+    KEPT = 4
+
+    def __init__(self, out: Path, failed: Callable[[str], None]) -> None:
+        self.out = Path(out)
+        self.failed = failed
+        self._lock = threading.Lock()  # held while the site folder is replaced and while a PDF is written in
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charter-serve-pdf")
+        self._rendered: dict[str, dict[str, bytes]] = {}  # digest -> PDFs by file name, oldest first
+        self._wanted: str | None = None  # the charter of the latest edit
+        self._queued: set[str] = set()  # charters whose render is waiting or under way
+        self._shown: str | None = None  # the charter whose site is on screen
+        self._written: str | None = None  # the charter whose PDFs are in that site
+
+    def show(self, charter: Charter) -> None:
+        """Build ``charter``'s site into ``out/site`` now, then render its PDFs in the background."""
+        digest = charter.digest
+        names = [pdf_filename(charter)] + ([guide] if (guide := guide_filename(charter)) else [])
+        self._wanted = digest
+        with self._lock:
+            fresh = self._rendered.get(digest)
+            # Until the new PDFs are ready, the site carries the previous ones: the link keeps working.
+            files = fresh if fresh is not None else self._previous(names)
+            with atomic_dir(self.out / SITE_DIR) as tmp:
+                build_site(charter, tmp, pdf_name=names[0])
+                for name, data in files.items():
+                    (tmp / name).write_bytes(data)
+            self._shown, self._written = digest, digest if fresh is not None else None
+        # Only now: a PDF rendered beside the site would slow it down (they share the GIL and, on
+        # a busy machine, the cores), and the page is what the user waits for.
+        if fresh is None and digest not in self._queued:
+            self._queued.add(digest)
+            self._pool.submit(self._render, charter, digest)
+
+    def _previous(self, names: list[str]) -> dict[str, bytes]:
+        found = {}
+        for name in names:
+            with contextlib.suppress(OSError):
+                found[name] = (self.out / SITE_DIR / name).read_bytes()
+        return found
+
+    def _render(self, charter: Charter, digest: str) -> None:
+        try:
+            self._render_now(charter, digest)
+        finally:
+            self._queued.discard(digest)
+
+    def _render_now(self, charter: Charter, digest: str) -> None:
+        if digest != self._wanted:
+            return  # another edit came since: its own render follows
+        try:
+            files = {pdf_filename(charter): render_pdf(charter)}
+            if guide_filename(charter):
+                files[guide_filename(charter)] = render_guide(charter)
+        except CharterError as exc:
+            self.failed(exc.format_message())
+            return
+        except Exception as exc:  # the preview keeps serving whatever the PDF engine does
+            self.failed(f"internal error while rendering the PDF: {type(exc).__name__}: {exc}")
+            return
+        with self._lock:
+            self._rendered[digest] = files
+            while len(self._rendered) > self.KEPT:
+                self._rendered.pop(next(iter(self._rendered)))
+            if self._shown == digest and self._written != digest:
+                for name, data in files.items():
+                    atomic_write(self.out / SITE_DIR / name, data)
+                self._written = digest
+
+    def close(self) -> None:
+        """Stop taking renders and wait for the one under way."""
+        self._wanted = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def watched_paths(profile_path: Path) -> list[Path]:
@@ -89,8 +194,8 @@ PANEL_CSS = (
     "#ck-preview-errors .ck-preview-title{margin:0 0 .5rem;font-weight:700}"
     "#ck-preview-errors pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 monospace}"
     "#ck-preview-errors .ck-preview-fix{margin:.5rem 0 0}\n")
-#: mkdocs' reload script, served as a file (``/.ck-preview/reload-<epoch>-<id>.js``) for the same reason.
-_RELOAD = re.compile(r"/\.ck-preview/reload-([0-9]+)-([0-9]+)\.js")
+#: mkdocs' reload script, served as a file (``/.ck-preview/livereload-<epoch>-<id>.js``) for the same reason.
+_RELOAD = re.compile(r"/\.ck-preview/livereload-([0-9]+)-([0-9]+)\.js")
 
 
 _REQUESTS = itertools.count(1)
@@ -134,7 +239,7 @@ def _server_class():
             at = content.rfind(b"</body>")
             at = at if at != -1 else len(content)
             error = self.rebuilder.last_error
-            tag = f'<script src="/.ck-preview/reload-{epoch}-{next(_REQUESTS)}.js"></script>'.encode("ascii")
+            tag = f'<script src="/.ck-preview/livereload-{epoch}-{next(_REQUESTS)}.js"></script>'.encode("ascii")
             return content[:at] + (error_panel(error) if error else b"") + tag + content[at:]
 
     return PreviewServer
@@ -147,16 +252,19 @@ def preview(profile_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     with tempfile.TemporaryDirectory(prefix="charter-serve-", ignore_cleanup_errors=True) as tmp:
         out = Path(tmp) / "build"
         rebuild = Rebuilder(profile_path, out, pdf=pdf)
-        rebuild.build()
-        server = _server_class()(builder=rebuild, host=host, port=port, root=str(out / SITE_DIR))
-        server.rebuilder = rebuild
-        server.allowed_hosts = frozenset({"localhost", "127.0.0.1", "::1", host.strip("[]").lower()})
-        for path in watched_paths(profile_path):
-            server.watch(str(path))
         try:
-            yield server
+            rebuild.build()
+            server = _server_class()(builder=rebuild, host=host, port=port, root=str(out / SITE_DIR))
+            server.rebuilder = rebuild
+            server.allowed_hosts = frozenset({"localhost", "127.0.0.1", "::1", host.strip("[]").lower()})
+            for path in watched_paths(profile_path):
+                server.watch(str(path))
+            try:
+                yield server
+            finally:
+                server.shutdown()
         finally:
-            server.shutdown()
+            rebuild.close()  # before the temporary folder goes: no PDF is written into a removed folder
 
 
 def _host_name(header: str) -> str:

@@ -86,7 +86,7 @@ def annex_data(charter: Charter, part: str = "annex") -> dict[str, Any]:
     keep = (lambda c: not markup.is_rule(c)) if guide else (markup.is_rule if split else (lambda c: True))
     articles = [a for a in charter.articles if any(keep(c) for c in a.clauses) or (guide and a.intro)]
     clauses = [c for a in articles for c in a.clauses if keep(c)]
-    anchors = {clause_anchor(c.id) for c in clauses} | {article_anchor(a) for a in articles}
+    anchors = frozenset({clause_anchor(c.id) for c in clauses} | {article_anchor(a) for a in articles})
     palette = markup.palette(charter)
     legal_name = markup.legal_name(charter)
     version_label = markup.version_label(charter)
@@ -146,7 +146,21 @@ def _scope(charter: Charter, part: str) -> list[str]:
             f"le document « {GUIDE_TITLE} » ({guide_filename(charter)}) et {site}."]
 
 
-def _article(charter: Charter, article: Article, anchors: set[str], keep, split: bool,
+#: Clause Markdown already read into nodes, by (text, link targets): a preview renders the PDF after
+#: every edit, and most clauses did not change. The nodes are only read (turned into JSON), never changed.
+_NODES: dict[tuple[str, frozenset[str]], list[Any]] = {}
+
+
+def _nodes(markdown: str, anchors: frozenset[str]) -> list[Any]:
+    found = _NODES.get((markdown, anchors))
+    if found is None:
+        if len(_NODES) >= 4096:
+            _NODES.clear()
+        found = _NODES[(markdown, anchors)] = blocks(markdown, anchors)
+    return found
+
+
+def _article(charter: Charter, article: Article, anchors: frozenset[str], keep, split: bool,
              guide: bool) -> dict[str, Any]:
     others = [c.number for c in article.clauses if not keep(c)]
     where = "le document des règles" if guide else f"le document « {GUIDE_TITLE} »"
@@ -155,9 +169,9 @@ def _article(charter: Charter, article: Article, anchors: set[str], keep, split:
         "anchor": article_anchor(article),
         "title": [text(article.title)],  # plain text, as on the site
         # The introduction explains the article: with a guide, it goes there.
-        "intro": blocks(article.intro, anchors) if article.intro and (guide or not split) else [],
+        "intro": _nodes(article.intro, anchors) if article.intro and (guide or not split) else [],
         "clauses": [{"number": c.number, "anchor": clause_anchor(c.id), "title": inlines(c.title, anchors),
-                     "text": blocks(c.text, anchors)} for c in article.clauses if keep(c)],
+                     "text": _nodes(c.text, anchors)} for c in article.clauses if keep(c)],
         "elsewhere": text(f"Voir aussi, dans {where} : {fr.join(others)}.") if split and others else None,
         "basis": [text(ref) for ref in charter.legal_basis(article)],
     }
