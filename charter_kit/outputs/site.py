@@ -7,13 +7,9 @@ every plain value (company, titles, contacts) is escaped before it reaches a pag
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +20,9 @@ from markupsafe import escape
 from charter_kit.locales import fr
 from charter_kit.locales.typography import typography
 from charter_kit.outputs import markup, site_safe, site_text, site_zensical
+from charter_kit.outputs.site_mkdocs import run_mkdocs
 from charter_kit.model.charter import Article, Charter, link_clauses
-from charter_kit.errors import CharterError, OutputError
+from charter_kit.errors import OutputError
 from charter_kit.escape import inert_markdown, md_escape
 from charter_kit.templating import get_environment
 
@@ -110,25 +107,6 @@ def source_date_epoch(charter: Charter) -> int:
         return 0
     moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.timezone.utc)
     return int(moment.timestamp())
-
-
-def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
-    """Build a generated MkDocs project in-process, strict, into ``out_dir``."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    with _env("SOURCE_DATE_EPOCH", str(epoch)), _captured_log() as messages:
-        try:
-            config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
-            build(config)
-        except MkDocsException as exc:
-            details = "".join(f"\n  - {m}" for m in messages) or f"\n  - {exc}"
-            raise CharterError(f"the site could not be built:{details}",
-                               hint="a clause may link to a page or an anchor that does not exist") from None
-        except OSError as exc:
-            raise OutputError(f"{out_dir}: cannot write the site ({exc.strerror})") from None
 
 
 # -- pages --------------------------------------------------------------------------------------
@@ -380,40 +358,3 @@ def _check_out_dir(out_dir: Path) -> None:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    old = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = old
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _captured_log() -> Iterator[list[str]]:
-    """Keep mkdocs' warnings for our error message instead of printing them."""
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    logger.addHandler(handler)
-    old = logger.propagate
-    logger.propagate = False
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = old
