@@ -67,6 +67,13 @@ class Postgres:
         self.port = free_port()
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres")
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> None:
         self._run("initdb", "-D", str(self.base / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
         self._run("pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "log"), "-w", "-o",
@@ -83,23 +90,31 @@ class Postgres:
             raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout}{done.stderr}")
 
     def close(self) -> None:
-        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "stop")
+        if (self.base / "data" / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "stop")
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def editorial_release(root: Path, version: str, day: str) -> None:
-    """A release through the store whose only change is typographic (apostrophes): editorial."""
+def editorial_release(root: Path, n: int) -> str:
+    """Release n after the example's last one, through the store, changed only typographically
+    (apostrophes): an editorial version. Returns its number."""
+    import datetime as dt
+
     from charter_kit.store import releases as store
 
     previous = store.load_releases(root)[-1]
+    major, minor, patch = (int(p) for p in previous.version.split("."))
+    version = f"{major}.{minor}.{patch + 1}"
+    day = (dt.date.fromisoformat(previous.date) + dt.timedelta(days=1)).isoformat()
     charter = store.load_charter(previous)
     article, clause = charter.articles[0], charter.articles[0].clauses[0]
     text = clause.text.replace("'", "\u2019") if "'" in clause.text else clause.text.replace("\u2019", "'")
     articles = (dataclasses.replace(article, clauses=(dataclasses.replace(clause, text=text),) + article.clauses[1:]),)
     new = dataclasses.replace(charter, articles=articles + charter.articles[1:]).with_release(
-        version=version, date=day, effective_date=day)
+        version=version, date=day, effective_date=max(day, previous.effective_date))
     store.write_release(root, new, {f"charte-{version}.pdf": b"%PDF-1.7\n% bench\n"}, kind="editorial",
                         previous=previous)
+    return version
 
 
 def timed(fn, *args, **kwargs):
@@ -115,6 +130,7 @@ async def load(base: str, tokens: list[str], concurrency: int, limit: float) -> 
 
     sem = asyncio.Semaphore(concurrency)
     whole, posts, shown, failed = [], [], [], 0
+    reasons: dict[str, int] = {}
     deadline = time.monotonic() + limit
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
@@ -138,14 +154,16 @@ async def load(base: str, tokens: list[str], concurrency: int, limit: float) -> 
                     shown.append(token)
                 else:
                     failed += 1
-            except (httpx.HTTPError, AttributeError):
+                    reasons[f"HTTP {answer.status_code}"] = reasons.get(f"HTTP {answer.status_code}", 0) + 1
+            except (httpx.HTTPError, AttributeError) as exc:
                 failed += 1
+                reasons[type(exc).__name__] = reasons.get(type(exc).__name__, 0) + 1
 
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         await asyncio.gather(*(one(client, t) for t in tokens))
     elapsed = time.perf_counter() - start
-    return {"shown": shown, "failed": failed, "elapsed": elapsed, "whole": whole, "posts": posts}
+    return {"shown": shown, "failed": failed, "reasons": reasons, "elapsed": elapsed, "whole": whole, "posts": posts}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -230,13 +248,17 @@ def run(kind: str, args) -> dict:
     try:
         registry = Registry(url)
         sync(registry, root)
+        with registry.read() as session:
+            current = records(session)[-1]  # the example's current release
+        out["version"] = current.version
         csv_path = employees_csv(work / "salaries.csv", args.employees)
         _, out["import_s"] = timed(import_employees, registry, csv_path, actor="bench")
         _, out["reimport_s"] = timed(import_employees, registry, csv_path, actor="bench")
-        started, out["campaign_s"] = timed(start_campaign, registry, "2.0.0", actor="bench")
+        started, out["campaign_s"] = timed(start_campaign, registry, current.version, actor="bench")
         port = free_port()
         config = load_config(root).with_(public_url=f"http://127.0.0.1:{port}", database=url)
-        invitations, out["links_s"] = timed(issue_links, registry, config, "2.0.0", limit=args.acks, purpose="bench")
+        invitations, out["links_s"] = timed(issue_links, registry, config, current.version, limit=args.acks,
+                                            purpose="bench")
         tokens = [i.link.rsplit("/a/", 1)[1] for i in invitations]
         create_admin(registry, "rh", PASSWORD, actor="bench")
         registry.close()
@@ -254,6 +276,7 @@ def run(kind: str, args) -> dict:
             distinct = session.scalar(select(func.count(func.distinct(Acknowledgement.employee_id))))
         checked, out["verify_after_load_s"] = timed(verify, registry)
         out.update(acks_asked=len(tokens), acks_shown=len(result["shown"]), acks_failed=result["failed"],
+                   failure_reasons=result["reasons"],
                    load_s=result["elapsed"], throughput=len(result["shown"]) / result["elapsed"],
                    p50_ms=1000 * pct(result["whole"], 0.5), p95_ms=1000 * pct(result["whole"], 0.95),
                    post_p50_ms=1000 * pct(result["posts"], 0.5), post_p95_ms=1000 * pct(result["posts"], 0.95),
@@ -263,26 +286,24 @@ def run(kind: str, args) -> dict:
               f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms; lost {out['lost']}, duplicates "
               f"{out['duplicates']}, chain {'ok' if checked.ok else checked.problem}", flush=True)
 
-        # Fill to --rows acknowledgement rows: everyone acknowledges 2.0.0, editorial versions carry it.
-        with registry.read() as session:
-            digest = next(v.digest for v in records(session) if v.version == "2.0.0")
-        _, out["bulk_ack_s"] = timed(bulk_acknowledge, registry, started.campaign_id, "2.0.0", digest)
+        # Fill to --rows acknowledgement rows: everyone acknowledges the current version, editorial ones carry it.
+        _, out["bulk_ack_s"] = timed(bulk_acknowledge, registry, started.campaign_id, current.version, current.digest)
         n = 1
+        version = current.version
         carry_times = []
         while True:
             with registry.read() as session:
                 total = session.scalar(select(func.count()).select_from(Acknowledgement))
             if total >= args.rows:
                 break
-            version = f"2.0.{n}"
-            editorial_release(root, version, f"2027-10-{n:02d}")
+            version = editorial_release(root, n)
             sync(registry, root)
             carried, seconds = timed(start_campaign, registry, version, actor="bench")
             carry_times.append(seconds)
             n += 1
         out["rows"] = total
         out["carry_campaign_s"] = statistics.median(carry_times) if carry_times else None
-        latest = f"2.0.{n - 1}" if n > 1 else "2.0.0"
+        latest = version if n > 1 else current.version
         registry.close()
         print(f"[{kind}] {total} acknowledgement rows; timing the dashboard and exports…", flush=True)
 
@@ -325,11 +346,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPU, load average {os.getloadavg()[0]:.1f} at start", flush=True)
-    results = [run(kind, args) for kind in args.db.split(",")]
-    for r in results:
-        print(json.dumps(r, indent=1, default=str))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, default=str))
+    results = []
+    for kind in args.db.split(","):
+        results.append(run(kind, args))
+        print(json.dumps(results[-1], indent=1, default=str), flush=True)
+        if args.json:  # written after each database: a later failure keeps the earlier figures
+            args.json.write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":

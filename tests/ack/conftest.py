@@ -33,12 +33,25 @@ def pytest_configure(config):
 
 
 # -- the project --------------------------------------------------------------------------------------
+FIXED_RELEASES = ("1.0.0", "1.1.0", "2.0.0")
+
+
 @pytest.fixture
-def horizon(tmp_path: Path) -> Path:
-    """A private copy of examples/groupe-horizon (profile, local module, logo, three releases)."""
+def horizon_full(tmp_path: Path) -> Path:
+    """A private copy of examples/groupe-horizon as it is (profile, local module, logo, every release)."""
     root = tmp_path / "horizon"
     shutil.copytree(LISTED_EXAMPLE, root, ignore=shutil.ignore_patterns("build", "public", "acks"))
     return root
+
+
+@pytest.fixture
+def horizon(horizon_full: Path) -> Path:
+    """The same copy with only the example's first three releases (1.0.0, 1.1.0, 2.0.0): the tests
+    that name versions stay fixed when the example gains new ones."""
+    for folder in (horizon_full / "releases").iterdir():
+        if folder.name not in FIXED_RELEASES:
+            shutil.rmtree(folder)
+    return horizon_full
 
 
 # -- databases ----------------------------------------------------------------------------------------

@@ -40,10 +40,21 @@ def acknowledge_in_chromium(browser, link: str, *, expect_changes_from: str | No
     page.close()
 
 
-def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_server):
+def test_whole_flow_on_the_listed_example(horizon_full: Path, tmp_path: Path, smtp_server):
+    import datetime as dt
+
     from playwright.sync_api import sync_playwright
 
+    from charter_kit.store.releases import load_releases
+
+    horizon = horizon_full
     p = horizon / "charter.yml"
+    last = load_releases(horizon)[-1]  # the example's current release, whatever its number
+    current = last.version
+    major, minor, _ = (int(n) for n in current.split("."))
+    substantive, editorial = f"{major}.{minor + 1}.0", f"{major}.{minor + 1}.1"
+    day = dt.date.fromisoformat(last.date) + dt.timedelta(days=10)
+    effective = (dt.date.fromisoformat(last.effective_date) + dt.timedelta(days=60)).isoformat()
     port = free_port()
     (horizon / "acks").mkdir()
     (horizon / "acks" / "config.yml").write_text(
@@ -51,10 +62,11 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
         f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, sender: 'RH Groupe Horizon <rh@groupe-horizon.example>'}}\n",
         encoding="utf-8")
 
-    # 1. Employees, and the campaign of the current release (2.0.0).
+    # 1. Employees, and the campaign of the current release.
     assert "5 salariés lus" in charter("ack", "-p", p, "import", write_csv(tmp_path / "salaries.csv"))
-    assert "campaign 2.0.0 (substantive change) opened: 5 employees" in charter("ack", "-p", p, "campaign", "2.0.0")
-    charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "liens.csv")
+    out = charter("ack", "-p", p, "campaign", current)
+    assert f"campaign {current} (substantive change) opened: 5 employees" in out
+    charter("ack", "-p", p, "links", current, "--csv", tmp_path / "liens.csv")
     links = {row[0]: row[5] for row in csv.reader(
         io.StringIO((tmp_path / "liens.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
 
@@ -66,44 +78,45 @@ def test_whole_flow_on_the_listed_example(horizon: Path, tmp_path: Path, smtp_se
             for matricule in ("H001", "H002", "H003"):
                 acknowledge_in_chromium(browser, links[matricule])
             # 3. Reminders to the rest (H005 has no address: the command says so).
-            out = charter("ack", "-p", p, "send", "2.0.0", "--reminder")
+            out = charter("ack", "-p", p, "send", current, "--reminder")
             assert "1 e-mail sent" in out and "1 pending employee has no e-mail address" in out
             (mail,) = smtp_server.received
             assert mail["X-RcptTo"] == "david.roux@horizon.example" and mail["Subject"].startswith("Rappel")
 
-            # 4. A substantive release: those who acknowledged 2.0.0 must acknowledge again.
+            # 4. A substantive release: those who acknowledged the current one must acknowledge again.
             profile = p.read_text(encoding="utf-8")
             p.write_text(profile.replace("ne vous dispense pas de respecter cette charte.",
                                          "ne vous dispense pas de respecter cette charte ni la loi."), encoding="utf-8")
-            out = charter("release", "2.1.0", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
+            out = charter("release", substantive, "-p", p, "--date", day.isoformat(), "--effective", effective, "--force")
             assert "kind substantive" in out
-            out = charter("ack", "-p", p, "campaign", "2.1.0")
+            out = charter("ack", "-p", p, "campaign", substantive)
             assert "3 employees must acknowledge again" in out
-            status = charter("ack", "-p", p, "status", "2.1.0")
+            status = charter("ack", "-p", p, "status", substantive)
             for m in ("H001", "H002", "H003"):
-                assert re.search(rf"{m} .*à renouveler : a accepté 2\.0\.0, version substantielle depuis : 2\.1\.0", status)
-            charter("ack", "-p", p, "links", "2.1.0", "--csv", tmp_path / "liens-2.1.0.csv")
+                assert re.search(rf"{m} .*à renouveler : a accepté {re.escape(current)}, version substantielle "
+                                 rf"depuis : {re.escape(substantive)}", status)
+            charter("ack", "-p", p, "links", substantive, "--csv", tmp_path / "liens-2.csv")
             new_links = {row[0]: row[5] for row in csv.reader(
-                io.StringIO((tmp_path / "liens-2.1.0.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
-            acknowledge_in_chromium(browser, new_links["H001"], expect_changes_from="2.0.0")
+                io.StringIO((tmp_path / "liens-2.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
+            acknowledge_in_chromium(browser, new_links["H001"], expect_changes_from=current)
             browser.close()
     finally:
         server.stop()
 
-    # 5. An editorial release: H001's acknowledgement of 2.1.0 is carried forward, and says so.
+    # 5. An editorial release: H001's acknowledgement of the substantive one is carried forward, and says so.
     profile = p.read_text(encoding="utf-8")
     p.write_text(profile.replace("c'est son contenu qui compte", "c\u2019est son contenu qui compte"), encoding="utf-8")
-    out = charter("release", "2.1.1", "-p", p, "--date", "2027-10-01", "--effective", "2027-11-15", "--force")
+    out = charter("release", editorial, "-p", p, "--date", day.isoformat(), "--effective", effective, "--force")
     assert "kind editorial" in out
-    out = charter("ack", "-p", p, "campaign", "2.1.1")
+    out = charter("ack", "-p", p, "campaign", editorial)
     assert "1 acknowledgement carried over from an earlier version" in out
-    status = charter("ack", "-p", p, "status", "2.1.1", "--no-pending")
+    status = charter("ack", "-p", p, "status", editorial, "--no-pending")
     assert "5 concernés : 0 accusés, 1 reportés" in status
 
     # 6. Proof and verification.
-    charter("ack", "-p", p, "proof", "H001", "2.1.1", "-o", tmp_path / "preuve.pdf")
+    charter("ack", "-p", p, "proof", "H001", editorial, "-o", tmp_path / "preuve.pdf")
     text = " ".join(" ".join(pg.extract_text().split()) for pg in pypdf.PdfReader(tmp_path / "preuve.pdf").pages)
-    assert "Ana Durand" in text and "2.1.1" in text and "report d'un accusé antérieur" in text
-    assert "accusé de réception de la version 2.1.0" in text
+    assert "Ana Durand" in text and editorial in text and "report d'un accusé antérieur" in text
+    assert f"accusé de réception de la version {substantive}" in text
     out = charter("ack", "-p", p, "verify")
     assert "registry intact" in out and "5 acknowledgements matching the log" in out
