@@ -28,6 +28,7 @@ from markupsafe import escape
 
 from charter_kit.commands.build import SITE_DIR, build_charter
 from charter_kit.errors import CharterError
+from charter_kit.i18n import _
 from charter_kit.compose.pipeline import load_project
 from charter_kit.fsutil import atomic_dir, atomic_write
 from charter_kit.model.charter import Charter
@@ -63,7 +64,7 @@ class Rebuilder:
 
     def _pdf_failed(self, message: str) -> None:
         self.last_error = message
-        self.echo(f"Error: {message}\nThe preview keeps the last PDF that rendered.")
+        self.echo(_("Error: {message}").format(message=message) + "\n" + _("The preview keeps the last PDF that rendered."))
 
     def __call__(self) -> None:
         """Rebuild after a change; on a user error keep the previous preview and say why."""
@@ -72,11 +73,12 @@ class Rebuilder:
         except CharterError as exc:
             self.last_error = exc.format_message()
         except Exception as exc:  # a bug or the machine (disk, memory): the preview must keep serving
-            self.last_error = f"internal error: {type(exc).__name__}: {exc}"
+            self.last_error = _("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc)
         else:
-            self.echo("Rebuilt: the browser reloads the preview.")
+            self.echo(_("Rebuilt: the browser reloads the preview."))
             return
-        self.echo(f"Error: {self.last_error}\nThe preview still shows the last version that built.")
+        self.echo(_("Error: {message}").format(message=self.last_error) + "\n"
+                  + _("The preview still shows the last version that built."))
 
 
 class PdfPreview:
@@ -145,7 +147,8 @@ class PdfPreview:
             self.failed(exc.format_message())
             return
         except Exception as exc:  # the preview keeps serving whatever the PDF engine does
-            self.failed(f"internal error while rendering the PDF: {type(exc).__name__}: {exc}")
+            self.failed(_("internal error while rendering the PDF: {kind}: {error}").format(kind=type(exc).__name__,
+                                                                                           error=exc))
             return
         with self._lock:
             self._rendered[digest] = files
@@ -280,8 +283,8 @@ def serve(profile_path: Path, *, host: str = "127.0.0.1", port: int = 8000, pdf:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     with preview(profile_path, host=host, port=port, pdf=pdf) as server:
-        click.echo(f"Preview on http://{host}:{port}/ — it rebuilds when charter.yml or a module "
-                   "changes. Ctrl+C to stop.", err=True)
+        click.echo(_("Preview on {url} — it rebuilds when charter.yml or a module changes. Ctrl+C to stop.").format(
+            url=f"http://{host}:{port}/"), err=True)
         with contextlib.suppress(KeyboardInterrupt):
             server.serve()
 

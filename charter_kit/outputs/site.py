@@ -23,6 +23,7 @@ from charter_kit.outputs import markup, site_safe, site_text, site_zensical
 from charter_kit.outputs.site_mkdocs import run_mkdocs
 from charter_kit.model.charter import Article, Charter, link_clauses
 from charter_kit.errors import OutputError
+from charter_kit.i18n import _
 from charter_kit.escape import inert_markdown, md_escape
 from charter_kit.templating import get_environment
 
@@ -352,7 +353,7 @@ def palette_css(charter: Charter) -> str:
 # -- helpers --------------------------------------------------------------------------------------
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise OutputError(f"{out_dir}: the site folder must be empty or not exist yet")
+        raise OutputError(_("{folder}: the site folder must be empty or not exist yet").format(folder=out_dir))
 
 
 def _write(path: Path, text: str) -> None:
