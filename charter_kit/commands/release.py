@@ -279,23 +279,34 @@ def check_adoption(adoption: Adoption, effective: str, *, force: bool) -> str | 
 
     With ``force``, return what was overridden (recorded in release.yml) instead of refusing.
     """
-    reasons = []
-    if adoption.stale:
-        names = ", ".join(f"{e['milestone']} ({e['date']})" for e in adoption.stale)
-        reasons.append(_("milestones recorded for another text of the draft: {names}").format(names=names))
-    day = dt.date.fromisoformat(effective)
-    if adoption.has_procedure and day < adoption.earliest:
-        reasons.append(_("the effective date {effective} is before the earliest lawful date {earliest} ({long}), set "
-                         "by {reason}").format(effective=show_date(effective), earliest=show_date(adoption.earliest),
-                                               long=fr.date(adoption.earliest), reason=adoption.reason))
+    reasons = _adoption_reasons(adoption, effective, _, show_date)
     if not reasons:
         return None
     if force:
-        return "; ".join(reasons) + " (--force)"
+        # release.yml records the reasons in the code's words and ISO dates: same inputs, same bytes,
+        # whatever the language of the person who released.
+        return "; ".join(_adoption_reasons(adoption, effective, str, str)) + " (--force)"
     raise ReleaseError(_("{reasons}; nothing was written").format(reasons="; ".join(reasons)),
                        hint=_("use --effective {date} or later, record the formalities already done ('charter "
                               "adoption record'), or pass --force to release anyway (release.yml records it)").format(
                                   date=show_date(adoption.earliest)))
+
+
+_STALE = N_("milestones recorded for another text of the draft: {names}")
+_EARLY = N_("the effective date {effective} is before the earliest lawful date {earliest} ({long}), set by {reason}")
+
+
+def _adoption_reasons(adoption: Adoption, effective: str, say, day_text) -> list[str]:
+    """Why the adoption procedure refuses this release; ``say`` translates, ``day_text`` shows a date."""
+    reasons = []
+    if adoption.stale:
+        names = ", ".join(f"{e['milestone']} ({e['date']})" for e in adoption.stale)
+        reasons.append(say(_STALE).format(names=names))
+    day = dt.date.fromisoformat(effective)
+    if adoption.has_procedure and day < adoption.earliest:
+        reasons.append(say(_EARLY).format(effective=day_text(effective), earliest=day_text(adoption.earliest),
+                                          long=fr.date(adoption.earliest), reason=adoption.reason))
+    return reasons
 
 
 # -- comparing with the previous release -----------------------------------------------------------
