@@ -271,16 +271,21 @@ def run(kind: str, args) -> dict:
         finally:
             stop(server)
         registry = Registry(url)
+        holder = {i.link.rsplit("/a/", 1)[1]: i.employee_id for i in invitations}
         with registry.read() as session:
             rows = session.scalar(select(func.count()).select_from(Acknowledgement))
             distinct = session.scalar(select(func.count(func.distinct(Acknowledgement.employee_id))))
+            recorded = set(session.execute(select(Acknowledgement.employee_id)
+                                           .where(Acknowledgement.version == current.version)).scalars())
+        shown_ids = {holder[t] for t in result["shown"]}
         checked, out["verify_after_load_s"] = timed(verify, registry)
         out.update(acks_asked=len(tokens), acks_shown=len(result["shown"]), acks_failed=result["failed"],
                    failure_reasons=result["reasons"],
                    load_s=result["elapsed"], throughput=len(result["shown"]) / result["elapsed"],
                    p50_ms=1000 * pct(result["whole"], 0.5), p95_ms=1000 * pct(result["whole"], 0.95),
                    post_p50_ms=1000 * pct(result["posts"], 0.5), post_p95_ms=1000 * pct(result["posts"], 0.95),
-                   rows_after_load=rows, lost=len(result["shown"]) - rows, duplicates=rows - distinct,
+                   rows_after_load=rows, lost=len(shown_ids - recorded), recorded_not_shown=len(recorded - shown_ids),
+                   duplicates=rows - distinct,
                    chain_ok=checked.ok)
         print(f"[{kind}] {out['acks_shown']} receipts in {out['load_s']:.0f} s ({out['throughput']:.1f}/s), "
               f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms; lost {out['lost']}, duplicates "

@@ -26,6 +26,8 @@ from charter_kit.ack.events import NewEvent, append, append_many
 from charter_kit.ack.versions import VersionRecord, carries_forward, find, records
 
 LINK, SSO, CARRIED = "link", "sso", "carried"
+#: Ids per IN (...) list: PostgreSQL takes at most 65,535 parameters a query.
+IN_CHUNK = 5000
 METHOD_LABELS = {LINK: "lien personnel", SSO: "connexion d'entreprise (authentification unique)",
                  CARRIED: "report d'un accusé antérieur (versions de forme seulement depuis)"}
 
@@ -139,9 +141,11 @@ def carry_forward(registry: Registry, session: Session, campaign: Campaign,
         return 0
     moment = registry.now()
     at = iso(moment)
-    originals = {a.carried_from_id for a, _, _ in rows if a.carried_from_id}
-    origin_of = {a.id: a for a in session.execute(select(Acknowledgement)
-                                                  .where(Acknowledgement.id.in_(originals))).scalars()} if originals else {}
+    originals = sorted({a.carried_from_id for a, _, _ in rows if a.carried_from_id})
+    origin_of: dict[int, Acknowledgement] = {}
+    for start in range(0, len(originals), IN_CHUNK):
+        origin_of.update((a.id, a) for a in session.execute(
+            select(Acknowledgement).where(Acknowledgement.id.in_(originals[start:start + IN_CHUNK]))).scalars())
     events, acks = [], []
     for ack, emp, source in rows:
         original = origin_of.get(ack.carried_from_id, ack) if ack.carried_from_id else ack

@@ -81,8 +81,9 @@ def status(registry: Registry, version: str) -> Status:
         return campaign_status(session, campaign)
 
 
-def campaign_status(session: Session, campaign: Campaign) -> Status:
-    """The status of an already loaded campaign."""
+def campaign_status(session: Session, campaign: Campaign, *, detail: bool = True) -> Status:
+    """The status of an already loaded campaign; without ``detail`` (the list of campaigns), the
+    counts only: no progress over time, no count of re-acknowledgements."""
     versions = records(session)
     target = find(versions, campaign.version)
     later = [v.version for v in versions if v.seq > target.seq]
@@ -101,6 +102,9 @@ def campaign_status(session: Session, campaign: Campaign) -> Status:
         .group_by(Employee.entity, Employee.establishment)
         .order_by(Employee.entity, Employee.establishment)).all()
     groups = tuple(Group(e or "", s or "", int(t), int(a or 0), int(c or 0), int(l or 0)) for e, s, t, a, c, l in rows)
+    if not detail:
+        return Status(campaign.id, campaign.version, target.kind, campaign.created_at, populations_of(campaign),
+                      groups, ())
     day = func.substr(own.at, 1, 10)
     per_day = session.execute(select(day, func.count()).select_from(own)
                               .join(Employee, Employee.id == own.employee_id)

@@ -156,3 +156,25 @@ def test_damaged_store_is_refused(registry, horizon):
     (horizon / "releases" / "1.1.0" / "charter.json").write_text("{}")
     with pytest.raises(AckError, match="magasin des versions .* illisible ou altéré"):
         sync(registry, horizon)
+
+
+def test_carrying_forward_many_acknowledgements_reads_them_in_chunks(registry, employees, horizon, monkeypatch):
+    """A group carries 100,000 acknowledgements at once: their originals are read a chunk at a time
+    (PostgreSQL refuses a query of more than 65,535 parameters); two per chunk here."""
+    import charter_kit.ack.campaigns as campaigns
+
+    monkeypatch.setattr(campaigns, "IN_CHUNK", 2)
+    start_campaign(registry, "2.0.0", actor="rh")
+    for m in employees:
+        acknowledge(registry, employees[m], 1, LINK)
+    add_release(horizon, "2.0.1", "editorial", date="2027-10-01", effective="2027-10-01", words=False)
+    add_release(horizon, "2.0.2", "editorial", date="2027-10-02", effective="2027-10-02", words=False)
+    sync(registry, horizon)
+    assert start_campaign(registry, "2.0.1", actor="rh").carried == 5
+    assert start_campaign(registry, "2.0.2", actor="rh").carried == 5  # carried from carried ones: originals read
+    with registry.read() as session:
+        sources = session.execute(select(Acknowledgement.carried_from_id).where(Acknowledgement.version == "2.0.2")
+                                  ).scalars().all()
+        originals = session.execute(select(Acknowledgement.version).where(Acknowledgement.id.in_(sources))
+                                    ).scalars().all()
+    assert sorted(originals) == ["2.0.0"] * 5  # each points at the acknowledgement actually given

@@ -105,7 +105,7 @@ class AdminPages:
             with self.registry.read() as session:
                 out = []
                 for c in session.execute(select(Campaign).order_by(Campaign.id.desc())).scalars():
-                    out.append(stat.campaign_status(session, c))
+                    out.append(stat.campaign_status(session, c, detail=False))
                 employees = session.scalar(select(func.count()).select_from(Employee)
                                            .where(Employee.active.is_(True))) or 0
                 return out, employees
