@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -70,7 +71,24 @@ class Group(click.Group):
     def get_short_help_str(self, limit: int = 45) -> str:
         return _short_help(self, limit)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.ClickException as exc:  # an option's value is echoed: never a control sequence
+            exc.message = printable(exc.message)
+            raise
+
     def invoke(self, ctx: click.Context):
+        # Whatever a command prints (module summaries, ids, file names, texts read from a release)
+        # reaches the terminal without a control sequence that could rewrite the screen.
+        with printable_streams():
+            try:
+                return self._invoke(ctx)
+            except click.ClickException as exc:
+                exc.message = printable(exc.message)
+                raise
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.Abort):
@@ -94,6 +112,65 @@ class Group(click.Group):
                 raise
             raise CharterError(_("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc),
                                hint=_("run again with --debug to see the traceback, and report it")) from None
+
+
+# -- what reaches the terminal ---------------------------------------------------------------------
+#: The colours the terminal report uses (reports/text.py): kept; any other escape sequence is shown.
+_OUR_COLOURS = re.compile(r"\x1b\[(?:0|1|9|3[12])m")
+#: C0 and C1 controls (tab and line feed excepted), DEL, bidirectional overrides, lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str, *, colours: bool = False, carriage_return: bool = False) -> str:
+    """``text`` safe for a terminal: every control character (escape sequences that move the cursor,
+    set the title, write the clipboard or hide text; a carriage return that overwrites the line; a
+    bidirectional override) shown as a visible escape such as ``\\x1b``. ``colours`` keeps the few
+    colour codes charter-kit itself writes; ``carriage_return`` keeps ``\\r`` (the progress line)."""
+    if not isinstance(text, str):
+        return text
+
+    def visible(m: re.Match[str]) -> str:
+        ch = m.group()
+        if carriage_return and ch == "\r":
+            return ch
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+    if not colours:
+        return _CONTROL.sub(visible, text)
+    parts = _OUR_COLOURS.split(text)
+    codes = _OUR_COLOURS.findall(text)
+    return "".join(_CONTROL.sub(visible, part) + (codes[i] if i < len(codes) else "") for i, part in enumerate(parts))
+
+
+class _PrintableStream:
+    """A text stream that passes what is written through ``printable``."""
+
+    def __init__(self, stream, *, carriage_return: bool) -> None:
+        self._stream = stream
+        self._carriage_return = carriage_return
+
+    def write(self, text):
+        if isinstance(text, str):
+            text = printable(text, colours=True, carriage_return=self._carriage_return)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def printable_streams():
+    """stdout and stderr through ``printable`` while a command runs (the progress line keeps its ``\\r``)."""
+    if isinstance(sys.stdout, _PrintableStream):
+        yield
+        return
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _PrintableStream(sys.stdout, carriage_return=False)
+    sys.stderr = _PrintableStream(sys.stderr, carriage_return=True)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 class _Text(click.ParamType):
@@ -261,17 +338,12 @@ def json_option(f):
                         help="Print one JSON document (stable keys, codes rather than labels) for scripts and CI.")(f)
 
 
-def problem_json(problem, severity: str = "error") -> dict:
-    """A problem as CI annotations read it: file, line, key, message."""
-    return {"severity": severity, "file": problem.file, "line": problem.line, "key": problem.key,
-            "message": problem.message}
-
-
 def error_json(exc: CharterError) -> list[dict]:
-    """An error's problems for --json: each located problem, or the message alone."""
-    problems = getattr(exc, "problems", None)
-    if problems:
-        return [problem_json(p) for p in problems]
+    """An error's problems for --json (file, line, key, message, as CI annotations read them)."""
+    from charter_kit.commands.machine import problem_data
+
+    if getattr(exc, "problems", None):
+        return [problem_data(p) for p in exc.problems]
     return [{"severity": "error", "file": None, "line": None, "key": None, "message": getattr(exc, "text", exc.message)}]
 
 

@@ -46,9 +46,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.fsync(fh.fileno())
         pause_point("atomic-write:before-rename", path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if _unnamed(exc):
+            raise _named(exc, path) from None
         raise
     pause_point("atomic-write:after-rename", path)
 
@@ -68,8 +70,10 @@ def atomic_dir(target: Path, *, point: str = "atomic-dir") -> Iterator[Path]:
     try:
         yield tmp
         replace_dir(tmp, target, point=point)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if _unnamed(exc):
+            raise _named(exc, target) from None
         raise
 
 
@@ -91,10 +95,22 @@ def new_dir(target: Path, *, point: str = "new-dir", mode: int = 0o755) -> Itera
             raise FileExistsError(errno.EEXIST, _("appeared while writing; it is never overwritten"), str(target))
         pause_point(f"{point}:before-rename", target)
         os.rename(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if _unnamed(exc):
+            raise _named(exc, target) from None
         raise
     pause_point(f"{point}:after-rename", target)
+
+
+def _unnamed(exc: BaseException) -> bool:
+    """An OSError that names no file: a write or fsync that failed (disk full, quota, I/O error)."""
+    return isinstance(exc, OSError) and not exc.filename
+
+
+def _named(exc: BaseException, path: Path) -> OSError:
+    """The same error, naming the output it was writing, so "No space left on device" says where."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir") -> None:
