@@ -1,22 +1,31 @@
-"""Benchmark: what publishing one more version costs, with 2 versions and with N (default 20).
+"""Benchmark: what `charter publish` costs with 2 versions and with N (default 50), side by side.
 
-Usage: python bench/bench_publish.py [--versions N] [--profile examples/groupe-horizon/charter.yml]
+Usage: python bench/bench_publish.py [--versions N] [--rounds R] [--profile examples/groupe-horizon/charter.yml]
 
-It renders the example charter once, then writes N releases of it into a temporary project (each
-with one clause reworded, so every release differs), publishing after each one. Two scenarios:
+Set-up (not timed): the example charter is released N times into a temporary project (each
+release rewords one clause, so every release differs; each is in force from its own date, the
+earlier ones archived), with its PDFs rendered as `charter release` renders them, and published.
+Two projects come out of it: one with 1 version and one with N-1, both published, and the same
+two with one version more (2 and N), published.
 
-- upcoming: the new version is not in force yet on the publishing day (HR publishes ahead of the
-  effective date). Only the new version's folder is built; the others are reused.
-- in force: the new version applies at once. It and the version it archives are rebuilt (the
-  banners link to latest/ without naming the version in force); every other folder is reused.
+Each round then times, in alternating order, in this process (imports warm):
 
-Prints one line per publish and a summary. Not a timed test: numbers depend on the machine.
+- a no-op publish of 2 versions and of N versions (nothing changed since the last publish);
+- adding the 2nd and the Nth version to hard-linked copies of the 1- and (N-1)-version projects,
+  then publishing: ``upcoming`` (the new version applies in the future: its folder alone is
+  built) and ``in force`` (it applies on the publishing day: it and the version it archives are
+  built).
+
+It prints min and median seconds (wall and CPU) and the ratios N/2 of the medians, with their
+targets: no-op <= 1.5, adding <= 1.3.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,13 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from charter_kit.model.charter import Charter  # noqa: E402
-from charter_kit.compose.pipeline import load_project  # noqa: E402
 from charter_kit.commands.publish import publish  # noqa: E402
-from charter_kit.outputs.pdf import pdf_filename, render_pdf  # noqa: E402
+from charter_kit.compose.pipeline import load_project  # noqa: E402
+from charter_kit.model.charter import Charter  # noqa: E402
+from charter_kit.outputs.registry import render_released  # noqa: E402
 from charter_kit.store.releases import load_releases, write_release  # noqa: E402
 
 START = dt.date(2027, 1, 1)
+FAR = dt.date(2099, 1, 1)
 
 
 def variant(base: Charter, n: int, effective: dt.date) -> Charter:
@@ -43,48 +53,105 @@ def variant(base: Charter, n: int, effective: dt.date) -> Charter:
     changed = replace(clause, text=clause.text + f"\n\nPrécision n° {n}.")
     articles = tuple(replace(a, clauses=(changed, *a.clauses[1:])) if a.id == article.id else a
                      for a in base.articles)
-    day = START + dt.timedelta(days=n)
     return replace(base, articles=articles).with_release(
-        version=f"1.{n}.0", date=day.isoformat(), effective_date=effective.isoformat())
+        version=f"1.{n}.0", date=(START + dt.timedelta(days=n)).isoformat(), effective_date=effective.isoformat())
 
 
-def run_scenario(base: Charter, versions: int, in_force: bool, folder: Path) -> list[tuple[int, float, int]]:
-    """Release and publish ``versions`` times; return (versions, seconds, folders built) per publish."""
-    root = folder / ("in-force" if in_force else "upcoming")
-    out = root / "public"
-    rows = []
+def day(n: int) -> dt.date:
+    """The publishing day of version ``n`` (it applies from that day when in force)."""
+    return START + dt.timedelta(days=n)
+
+
+def add_release(root: Path, base: Charter, n: int, effective: dt.date) -> None:
+    """Write release ``n`` into the project at ``root``, its outputs rendered as `charter release` does."""
+    charter = variant(base, n, effective)
+    previous = load_releases(root)[-1] if n > 1 else None
+    write_release(root, charter, render_released(charter), kind="substantive", previous=previous)
+
+
+def link_copy(source: Path, target: Path) -> None:
+    """A copy of a project whose release and output files are hard links (what publish never edits
+    in place); the files beside them are copied."""
+    target.mkdir(parents=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, copy_function=os.link)
+        else:
+            shutil.copy2(entry, target / entry.name)
+
+
+def timed(action) -> tuple[float, float]:
+    """(wall, CPU) seconds taken by ``action()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def set_up(base: Charter, versions: int, folder: Path, log=print) -> dict[str, Path]:
+    """The four published projects: ``1``, ``2``, ``N-1`` and ``N`` versions (by name)."""
+    big = folder / "big"
+    projects = {}
     for n in range(1, versions + 1):
-        # Upcoming: every version after the first applies in the far future; in force: at once.
-        effective = START + dt.timedelta(days=n) if in_force or n == 1 else dt.date(2099, 1, 1)
-        charter = variant(base, n, effective)
-        previous = load_releases(root)[-1] if n > 1 else None
-        write_release(root, charter, {pdf_filename(charter): render_pdf(charter)}, kind="substantive", previous=previous)
-        on = START + dt.timedelta(days=n)
-        started = time.perf_counter()
-        report = publish(root, out, on)
-        rows.append((n, time.perf_counter() - started, len(report.built)))
-        print(f"  {'in force' if in_force else 'upcoming'}: version {n:2d}: publish {rows[-1][1]:.2f} s, "
-              f"built {len(report.built)}, reused {len(report.reused)}", flush=True)
-    return rows
+        add_release(big, base, n, day(n))
+        if n in (1, 2, versions - 1, versions):
+            publish(big, big / "public", day(n))
+            name = {1: "1", 2: "2", versions - 1: "N-1", versions: "N"}[n]
+            projects[name] = folder / f"v{name}"
+            link_copy(big, projects[name])
+            log(f"  set-up: {n} versions released and published")
+    return projects
 
 
 def main() -> None:
-    """Run both scenarios and print the cost of the 2nd and the last publish."""
+    """Set up, run the rounds, print the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--versions", type=int, default=20)
+    parser.add_argument("--versions", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=Path, default=ROOT / "examples" / "groupe-horizon" / "charter.yml")
     args = parser.parse_args()
+    n = args.versions
     base = load_project(args.profile).charter
-    words = sum(len(c.text.split()) for c in base.clauses())
-    print(f"charter: {len(base.articles)} articles, {len(base.clauses())} clauses, {words} words; "
-          f"{args.versions} versions per scenario")
+    print(f"charter: {len(base.articles)} articles, {len(base.clauses())} clauses; 2 and {n} versions; "
+          f"{args.rounds} rounds", flush=True)
+    times: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
-        for in_force in (False, True):
-            rows = run_scenario(base, args.versions, in_force, Path(tmp))
-            later = [seconds for n, seconds, _ in rows[2:]]
-            print(f"{'in force' if in_force else 'upcoming'}: 2nd version {rows[1][1]:.2f} s, "
-                  f"{args.versions}th version {rows[-1][1]:.2f} s, median from the 3rd on "
-                  f"{statistics.median(later) if later else float('nan'):.2f} s")
+        folder = Path(tmp)
+        projects = set_up(base, n, folder)
+        publish(projects["2"], projects["2"] / "public", day(2))  # warm-up, not counted
+        for r in range(args.rounds):
+            runs = [("no-op 2", lambda: publish(projects["2"], projects["2"] / "public", day(2))),
+                    (f"no-op {n}", lambda: publish(projects["N"], projects["N"] / "public", day(n)))]
+            for scenario, effective in (("upcoming", FAR), ("in force", None)):
+                for size, template, version in (("2", "1", 2), (str(n), "N-1", n)):
+                    clone = folder / f"round-{r}-{scenario}-{size}"
+                    link_copy(projects[template], clone)
+                    add_release(clone, base, version, effective or day(version))
+                    runs.append((f"add {size} {scenario}",
+                                 lambda clone=clone, version=version: publish(clone, clone / "public", day(version))))
+            for name, action in (runs if r % 2 == 0 else runs[::-1]):
+                times.setdefault(name, []).append(timed(action))
+            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1][0]:.3f}" for k, v in times.items()), flush=True)
+            for clone in folder.glob(f"round-{r}-*"):
+                shutil.rmtree(clone)
+    print(report(times, n))
+
+
+def report(times: dict[str, list[tuple[float, float]]], n: int) -> str:
+    """Min and median per measure, and the N/2 ratios with their targets."""
+    def med(name: str, i: int = 0) -> float:
+        return statistics.median(t[i] for t in times[name])
+
+    lines = ["seconds (wall min / median, CPU median)"]
+    lines += [f"  {name:<22} {min(t[0] for t in v):6.3f} / {med(name):6.3f}   CPU {med(name, 1):6.3f}"
+              for name, v in times.items()]
+    targets = {"no-op": 1.5, "add": 1.3}
+    for kind, suffix in (("no-op", ""), ("add", " upcoming"), ("add", " in force")):
+        small, big = f"{kind} 2{suffix}", f"{kind} {n}{suffix}"
+        per_round = [b[0] / s[0] for s, b in zip(times[small], times[big])]
+        lines.append(f"{big} / {small}: wall {med(big) / med(small):5.2f}, CPU {med(big, 1) / med(small, 1):5.2f} "
+                     f"(target <= {targets[kind]}; rounds {', '.join(f'{x:.2f}' for x in per_round)})")
+    lines.append(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

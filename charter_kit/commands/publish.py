@@ -25,6 +25,9 @@ force that its banner names, and the charter-kit version. Publishing a version t
 force therefore builds that version alone, so the twentieth costs about what the second did; when
 a new version comes into force, the banners of the archived versions change and they are rebuilt.
 The whole output is built beside the target and renamed into place only when everything succeeded.
+
+A publish that would write the same output writes nothing (no file copied, linked or deleted);
+how a kept folder is checked without reading all its bytes is in ``publish_folder``.
 """
 
 from __future__ import annotations
@@ -33,24 +36,23 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from charter_kit import __version__
 from charter_kit.model.charter import canonical
-from charter_kit.errors import OutputError, ReleaseError
+from charter_kit.commands.publish_folder import (LATEST, MARKER, copy_tree, manifest_text, read_manifest, reusable,
+                                                 state_path, tree_signature, unchanged, write_state)
+from charter_kit.errors import ReleaseError
 from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_dir, make_public, read_regular, tree_digest
 from charter_kit.locales import fr
-from charter_kit.model.release import ARCHIVED, CHARTER_FILE, IN_FORCE, Release, replaced, status
+from charter_kit.model.release import (ARCHIVED, CHARTER_FILE, IN_FORCE, RELEASE_FILE, REPLACED, UPCOMING, Release)
 from charter_kit.store.adoption_log import SEALED_FILE
 from charter_kit.store.releases import load_charter, load_releases, read_file, release_info, releases_dir, with_previous
 from charter_kit.store.verify import check_integrity
 
-MARKER = ".charter-publish.json"
-LATEST = "latest"
 FIRST_VERSION_CHANGES = ("Première version de la charte : il n'y a pas de version précédente "
                          "à laquelle la comparer.\n")
 
@@ -82,18 +84,36 @@ class VersionPlan:
 def in_force(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> Release | None:
     """The newest release that applies on ``on``: its date has come, it was not replaced before it
     applied, and its adoption procedure is complete (``incomplete`` lists the versions whose is not)."""
-    applicable = [r for r in releases if r.effective() <= on and not replaced(r, releases)
+    gone = replaced_versions(releases)
+    applicable = [r for r in releases if r.effective() <= on and r.version not in gone
                   and r.version not in incomplete]
     return max(applicable, key=lambda r: r.semver) if applicable else None
 
 
+def replaced_versions(releases: Sequence[Release]) -> set[str]:
+    """The versions a newer release replaced before they applied (``model.release.replaced`` of
+    each, in one pass over the releases newest first: publish stays linear in the versions)."""
+    gone: set[str] = set()
+    earliest: dt.date | None = None  # the earliest effective date of the newer releases seen so far
+    for release in sorted(releases, key=lambda r: r.semver, reverse=True):
+        if earliest is not None and earliest <= release.effective():
+            gone.add(release.version)
+        earliest = release.effective() if earliest is None else min(earliest, release.effective())
+    return gone
+
+
 def statuses(releases: Sequence[Release], on: dt.date, incomplete: Sequence[str] = ()) -> dict[str, str]:
-    """Where each release stands on ``on``; a newer version whose procedure is incomplete is "pending"."""
+    """Where each release stands on ``on`` (``model.release.status``); a newer version whose
+    procedure is incomplete is "pending"."""
     current = in_force(releases, on, incomplete)
+    gone = replaced_versions(releases)
     out = {}
     for r in releases:
-        code = status(r, releases, on)
-        if code in (IN_FORCE, ARCHIVED):
+        if r.version in gone:
+            code = REPLACED
+        elif r.effective() > on:
+            code = UPCOMING
+        else:
             newer = current is None or r.semver > current.semver
             code = ("pending" if r.version in incomplete and newer
                     else IN_FORCE if current is not None and r.version == current.version else ARCHIVED)
@@ -106,7 +126,8 @@ def landing_release(releases: Sequence[Release], on: dt.date, incomplete: Sequen
     current = in_force(releases, on, incomplete)
     if current is not None:
         return current
-    kept = [r for r in releases if not replaced(r, releases)] or list(releases)
+    gone = replaced_versions(releases)
+    kept = [r for r in releases if r.version not in gone] or list(releases)
     return min(kept, key=lambda r: r.semver)
 
 
@@ -135,11 +156,22 @@ def build_key(release: Release, previous: Release | None, release_status: str, c
     The banner of an archived or upcoming version links to ``latest/`` without naming the version
     in force, so a new version in force rebuilds only itself and the version it archives.
     """
-    key = {"release": _sha256(release.to_yaml()), "previous": _sha256(previous.to_yaml()) if previous else None,
+    key = {"release": fingerprint(release), "previous": fingerprint(previous) if previous else None,
            "status": release_status, "in_force": current is not None, "charter_kit": __version__}
     if pending:
         key["pending"] = list(pending)  # its banner lists what remains
     return _sha256(canonical(key))
+
+
+def fingerprint(release: Release) -> str:
+    """sha256 of the release's release.yml as stored (its seal is checked before publishing), or of
+    the text it would have; reading the bytes costs far less than writing the YAML again."""
+    if release.path is not None:
+        try:
+            return hashlib.sha256(read_regular(release.path / RELEASE_FILE)).hexdigest()
+        except OSError:
+            pass
+    return _sha256(release.to_yaml())
 
 
 def _sha256(text: str) -> str:
@@ -196,19 +228,26 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
                            hint=_("freeze one first: {command}").format(command="charter release 1.0.0 --date YYYY-MM-DD"))
     check_integrity(releases)
     out = Path(out)
-    previous_manifest = read_manifest(out)
+    state = state_path(root, out)
+    previous = read_manifest(out, state)
     incomplete = incomplete_procedures(root, releases, on)
     plans = plan(releases, on, incomplete)
     landing = landing_release(releases, on, list(incomplete))
+    landing_status = statuses(releases, on, list(incomplete))[landing.version]
+    top = {"versions.json": versions_json(releases, on, list(incomplete)), "index.html": redirect_page(f"{LATEST}/")}
+    keys = {p.release.version: p.key for p in plans}
+    found = {version: tree_signature(out / version) for version in keys}
+    kept = {version: reusable(previous, version, key, out / version, found[version]) for version, key in keys.items()}
+    if all(kept.values()) and unchanged(out, previous, keys, landing.version, top, found):
+        return PublishReport(out, landing.version, landing_status, (), tuple(keys))  # nothing to write
     built, reused = [], []
     with atomic_dir(out, point="publish") as tmp:
         os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
         for done, item in enumerate(plans):
             if progress is not None:
                 progress.count(done, len(plans), _("Publishing the versions"))
-            old = out / item.release.version
-            if reusable(previous_manifest.get(item.release.version), item.key, old):
-                copy_tree(old, tmp / item.release.version)
+            if kept[item.release.version]:
+                copy_tree(out / item.release.version, tmp / item.release.version)
                 reused.append(item.release.version)
             else:
                 build_version(item, tmp / item.release.version)
@@ -216,13 +255,16 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
         if progress is not None:
             progress.count(len(plans), len(plans), _("Publishing the versions"))
         copy_tree(tmp / landing.version, tmp / LATEST)
-        (tmp / "versions.json").write_text(versions_json(releases, on, list(incomplete)), encoding="utf-8")
-        (tmp / "index.html").write_text(redirect_page(f"{LATEST}/"), encoding="utf-8")
+        for name, text in top.items():
+            (tmp / name).write_text(text, encoding="utf-8")
         make_public(tmp)  # 0755/0644 whatever the umask: a web server must read every file
-        (tmp / MARKER).write_text(manifest_text(plans, {p.release.version: tree_digest(tmp / p.release.version)
-                                                        for p in plans}), encoding="utf-8")
+        # A kept folder holds the same bytes (hard links, or copies): its content digest carries over.
+        contents = {v: previous.contents[v] if v in reused else tree_digest(tmp / v) for v in keys}
+        marker = manifest_text(keys, contents, landing.version)
+        (tmp / MARKER).write_text(marker, encoding="utf-8")
         os.chmod(tmp / MARKER, 0o644)
-    landing_status = statuses(releases, on, list(incomplete))[landing.version]
+        signatures = {name: tree_signature(tmp / name) for name in [*keys, LATEST]}
+    write_state(state, marker, signatures)  # the folders keep their inodes and times through the rename
     return PublishReport(out, landing.version, landing_status, tuple(built), tuple(reused))
 
 
@@ -251,60 +293,3 @@ def changes_markdown(release: Release, previous: Release | None, charter) -> str
 
     changes = diff(load_charter(previous), charter, a_meta=release_info(previous), b_meta=release_info(release))
     return to_markdown(changes, link=lambda clause_id: f"{ARTICLES}/{clause_link(clause_id)}", redline=True)
-
-
-# -- the output folder ------------------------------------------------------------------------------
-def reusable(previous: tuple[str, str | None] | None, key: str, old: Path) -> bool:
-    """Whether a version folder of the previous publish can be kept: built from the same inputs, and
-    its files still exactly those publish wrote (a page edited by hand or a planted link is rebuilt)."""
-    if previous is None or previous[0] != key or previous[1] is None or old.is_symlink() or not old.is_dir():
-        return False
-    try:
-        return tree_digest(old) == previous[1]
-    except OSError:
-        return False
-
-
-def read_manifest(out: Path) -> dict[str, tuple[str, str | None]]:
-    """The build key and content digest of each version folder of a previous publish in ``out``;
-    refuse a folder publish did not write."""
-    if not out.exists():
-        return {}
-    if not out.is_dir():
-        raise OutputError(_("{folder}: is a file, not a folder; nothing was written").format(folder=out),
-                          hint=_("choose another output folder with --out"))
-    marker = out / MARKER
-    if not marker.is_file():
-        if any(out.iterdir()):
-            raise OutputError(_("{folder}: the folder is not empty and was not written by 'charter publish'; "
-                                "refusing to replace it, nothing was written").format(folder=out),
-                              hint=_("choose another output folder with --out, or empty this one"))
-        return {}
-    try:
-        data = json.loads(read_regular(marker, 1_000_000).decode("utf-8"))
-        versions, contents = data["versions"], data.get("contents") or {}
-        return {str(k): (str(v), contents.get(k)) for k, v in versions.items()} if isinstance(versions, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return {}  # a damaged marker only costs a full rebuild
-
-
-def manifest_text(plans: Sequence[VersionPlan], contents: dict[str, str | None] | None = None) -> str:
-    """The marker file: who wrote the folder, what each version folder was built from, and the
-    digest of what each holds (fsutil.tree_digest), so a folder changed since is never reused."""
-    return json.dumps({"generator": "charter-kit", "charter_kit": __version__,
-                       "versions": {p.release.version: p.key for p in plans}, "contents": contents or {}},
-                      ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy a built folder, hard-linking files when possible (outputs are never edited in place)."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
-
-
-def _link_or_copy(src: str, dst: str) -> str:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-    return dst
-

@@ -1,0 +1,195 @@
+"""The output folder of `charter publish`: its manifest, what a publish may keep of the last one, copies.
+
+The manifest (``.charter-publish.json``, in the output) says what each version folder was built from
+(its build key) and what it holds (``fsutil.tree_digest`` of its bytes): a folder is kept only when
+both still hold, so a page edited by hand or a planted link is rebuilt. It is the same on every
+machine for the same releases (same inputs, same bytes).
+
+Reading every byte of every version at each publish would make a publish of fifty versions cost
+fifty times the reading, so the file system's description of each folder (``tree_signature``:
+path, type and mode of each entry, size, modification time and inode of each file, no byte read)
+is kept beside the project, in ``build/.cache/publish/`` (it describes this machine's files, so it
+is not published). A folder whose description is the recorded one is not read again; one whose
+description changed is read and compared with its content digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charter_kit import __version__
+from charter_kit.errors import OutputError
+from charter_kit.fsutil import atomic_write, read_regular, tree_digest
+from charter_kit.i18n import _
+
+MARKER = ".charter-publish.json"
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the previous publish wrote into the output folder (empty for a first publish)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    """Each version folder's build key."""
+    contents: dict[str, str | None] = field(default_factory=dict)
+    """Each version folder's content digest (fsutil.tree_digest)."""
+    latest: str | None = None
+    """The version ``latest/`` is a copy of."""
+    signatures: dict[str, str] = field(default_factory=dict)
+    """Each folder's tree_signature when it was written (``latest`` included), from this machine's cache."""
+    text: bytes = b""
+    """The marker's bytes, as read."""
+
+
+def read_manifest(out: Path, state: Path | None = None) -> Manifest:
+    """The manifest of a previous publish in ``out`` (with the signatures recorded in ``state`` for
+    that very manifest); refuse a folder publish did not write."""
+    if not out.exists():
+        return Manifest()
+    if not out.is_dir():
+        raise OutputError(_("{folder}: is a file, not a folder; nothing was written").format(folder=out),
+                          hint=_("choose another output folder with --out"))
+    marker = out / MARKER
+    if not marker.is_file():
+        if any(out.iterdir()):
+            raise OutputError(_("{folder}: the folder is not empty and was not written by 'charter publish'; "
+                                "refusing to replace it, nothing was written").format(folder=out),
+                              hint=_("choose another output folder with --out, or empty this one"))
+        return Manifest()
+    try:
+        text = read_regular(marker, 1_000_000)
+        data = json.loads(text.decode("utf-8"))
+        versions, contents = data["versions"], data.get("contents") or {}
+        if not isinstance(versions, dict) or not isinstance(contents, dict):
+            return Manifest()
+        latest = data.get("latest") if isinstance(data.get("latest"), str) else None
+        return Manifest({str(k): str(v) for k, v in versions.items()},
+                        {str(k): v if isinstance(v, str) else None for k, v in contents.items()},
+                        latest, _signatures(state, text), text)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return Manifest()  # a damaged marker only costs a full rebuild
+
+
+def manifest_text(keys: dict[str, str], contents: dict[str, str | None], latest: str | None) -> str:
+    """The marker file: who wrote the folder, what each version folder was built from and holds,
+    and the version ``latest/`` copies."""
+    return json.dumps({"generator": "charter-kit", "charter_kit": __version__, "versions": keys,
+                       "contents": contents, "latest": latest},
+                      ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# -- this machine's description of the output, kept beside the project ------------------------------
+def state_path(root: Path, out: Path) -> Path:
+    """Where the signatures of the output folder ``out`` are kept (one file per output folder)."""
+    name = hashlib.sha256(os.fsencode(Path(out).resolve())).hexdigest()[:16]
+    return Path(root) / "build" / ".cache" / "publish" / f"{name}.json"
+
+
+def write_state(state: Path, marker: str, signatures: dict[str, str | None]) -> None:
+    """Record the folders' signatures for the manifest ``marker`` just written; a cache only, so a
+    failure to write it costs the next publish a reading, nothing else."""
+    data = {"marker": hashlib.sha256(marker.encode("utf-8")).hexdigest(), "signatures": signatures}
+    try:
+        atomic_write(state, json.dumps(data, sort_keys=True) + "\n")
+    except (OSError, OutputError):
+        pass
+
+
+def _signatures(state: Path | None, marker: bytes) -> dict[str, str]:
+    if state is None:
+        return {}
+    try:
+        data = json.loads(read_regular(state, 1_000_000).decode("utf-8"))
+        if data["marker"] != hashlib.sha256(marker).hexdigest():
+            return {}  # written for another manifest
+        return {str(k): v for k, v in data["signatures"].items() if isinstance(v, str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return {}
+
+
+# -- what may be kept ---------------------------------------------------------------------------------
+def reusable(manifest: Manifest, version: str, key: str, old: Path, signature: str | None) -> bool:
+    """Whether the version folder ``old`` of the previous publish can be kept: built from the same
+    inputs (``key``), its files still exactly those publish wrote. Not read again when its
+    ``signature`` (``tree_signature``, taken now) is the one recorded."""
+    content = manifest.contents.get(version)
+    if manifest.keys.get(version) != key or content is None or old.is_symlink() or not old.is_dir():
+        return False
+    if signature is not None and signature == manifest.signatures.get(version):
+        return True
+    try:
+        return tree_digest(old) == content
+    except OSError:
+        return False
+
+
+def unchanged(out: Path, manifest: Manifest, keys: dict[str, str], landing: str, top: dict[str, str],
+              signatures: dict[str, str | None]) -> bool:
+    """Whether ``out`` already is what this publish would write, its version folders being
+    reusable: the same versions, ``latest/`` as recorded, the same files beside them, nothing else."""
+    if manifest.keys != keys or manifest.latest != landing or LATEST not in manifest.signatures:
+        return False
+    expected = manifest_text(keys, {v: manifest.contents.get(v) for v in keys}, landing).encode("utf-8")
+    try:
+        if manifest.text != expected or sorted(os.listdir(out)) != sorted([*keys, LATEST, *top, MARKER]):
+            return False
+        if os.stat(out).st_mode & 0o7777 != 0o755 or os.lstat(out / MARKER).st_mode & 0o7777 != 0o644:
+            return False
+        for name, text in top.items():
+            if os.lstat(out / name).st_mode & 0o7777 != 0o644 or read_regular(out / name) != text.encode("utf-8"):
+                return False
+        return not (out / LATEST).is_symlink() and tree_signature(out / LATEST) == manifest.signatures[LATEST] \
+            and all(signatures[v] is not None and signatures[v] == manifest.signatures.get(v) for v in keys)
+    except OSError:
+        return False
+
+
+def tree_signature(folder: Path) -> str | None:
+    """What the file system says of everything under ``folder`` (path, type and mode of each entry;
+    size, modification time and inode of each file), without reading a byte; None if unreadable."""
+    total = hashlib.sha256()
+    try:
+        _describe(str(folder), "", total)
+    except OSError:
+        return None
+    return total.hexdigest()
+
+
+def _describe(path: str, rel: str, total) -> None:
+    with os.scandir(path) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        info = entry.stat(follow_symlinks=False)
+        name = rel + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            total.update(f"{name}/\0{info.st_mode}\n".encode("utf-8", "surrogateescape"))
+            _describe(entry.path, name + "/", total)
+        else:
+            total.update(f"{name}\0{info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n"
+                         .encode("utf-8", "surrogateescape"))
+
+
+# -- copies ---------------------------------------------------------------------------------------------
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a built folder, hard-linking files when possible (outputs are never edited in place)."""
+    os.mkdir(target)
+    with os.scandir(source) as listing:
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                copy_tree(Path(entry.path), Path(target) / entry.name)
+            else:
+                _link_or_copy(entry.path, os.path.join(target, entry.name))
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst

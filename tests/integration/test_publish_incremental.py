@@ -1,0 +1,103 @@
+"""`charter publish` costs what changed (issue 11): a publish with nothing to do writes nothing, a
+folder is checked without being read when the file system describes it as it was, and the version
+statuses are computed in one pass. The same three-release project as test_publish.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import random
+
+import pytest
+
+from charter_kit.commands import publish as publish_module
+from charter_kit.commands.publish_folder import state_path
+from charter_kit.model.release import Release, replaced, status
+from conftest import run
+from test_publish import ON, copy, public, site  # noqa: F401 - fixtures
+from test_release_cli import snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def inodes(folder):
+    """Every entry under ``folder`` with its inode and modification time."""
+    return {str(p.relative_to(folder)): (p.lstat().st_ino, p.lstat().st_mtime_ns) for p in [folder, *folder.rglob("*")]}
+
+
+def test_a_publish_with_nothing_to_do_writes_nothing(copy):  # noqa: F811
+    first = run("publish", "-p", copy, "--on", ON)  # the copy's first publish records this machine's signatures
+    assert first.exit_code == 0, first.output
+    before = inodes(public(copy))
+    result = run("publish", "-p", copy, "--on", ON)
+    assert result.exit_code == 0, result.output
+    assert "(built: none; reused: 1.0.0, 1.1.0, 2.0.0)" in result.output
+    assert inodes(public(copy)) == before  # not one file linked, copied, renamed or deleted
+    assert not [p for p in copy.parent.rglob(".*.tmp")]
+
+
+def test_a_file_touched_but_unchanged_is_read_and_kept(copy):  # noqa: F811
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0
+    page = public(copy) / "1.1.0" / "index.html"
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    content = snapshot(public(copy))
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "(built: none; reused: 1.0.0, 1.1.0, 2.0.0)" in result.output, result.output
+    assert snapshot(public(copy)) == content
+    before = inodes(public(copy))
+    assert "(built: none; reused: 1.0.0, 1.1.0, 2.0.0)" in run("publish", "-p", copy, "--on", ON).output
+    assert inodes(public(copy)) == before  # the new description was recorded: nothing written again
+
+
+def test_an_edit_that_keeps_the_size_is_rebuilt(copy):  # noqa: F811
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0
+    page = public(copy) / "1.0.0" / "index.html"
+    genuine = page.read_bytes()
+    page.write_bytes(genuine.replace(b"<article", b"<articlf", 1))  # same size, new bytes and time
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "built: 1.0.0;" in result.output, result.output
+    assert page.read_bytes() == genuine
+
+
+def test_signatures_recorded_for_another_manifest_are_ignored(copy):  # noqa: F811
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0
+    state = state_path(copy.parent, public(copy))
+    assert state.is_file()
+    state.write_text(state.read_text().replace('"marker": "', '"marker": "0', 1))
+    page = public(copy) / "2.0.0" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</article>", b"<p>Ajout</p></article>"))
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "built: 2.0.0;" in result.output, result.output
+    assert b"<p>Ajout</p>" not in page.read_bytes()
+
+
+def test_the_published_output_holds_no_machine_state(site, tmp_path):  # noqa: F811
+    """Inodes and times stay beside the project: two publishes of the same releases are the same bytes."""
+    files = site[2]
+    assert set(files[".charter-publish.json"].decode().split('"')) >= {"latest", "versions", "contents"}
+    assert b"st_ino" not in files[".charter-publish.json"] and b"signatures" not in files[".charter-publish.json"]
+
+
+def _release(version: str, effective: dt.date) -> Release:
+    return Release(version=version, date="2026-01-01", effective_date=effective.isoformat(), digest="0" * 64,
+                   previous_version=None, kind="substantive")
+
+
+def test_statuses_in_one_pass_match_the_release_model():
+    rng = random.Random(11)
+    for _ in range(300):
+        n = rng.randint(1, 7)
+        versions = sorted({f"{rng.randint(0, 3)}.{rng.randint(0, 3)}.{rng.randint(0, 2)}" for _ in range(n)})
+        releases = [_release(v, dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 60))) for v in versions]
+        on = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 70))
+        assert publish_module.replaced_versions(releases) == {r.version for r in releases if replaced(r, releases)}
+        for incomplete in itertools.chain([()], ([v] for v in versions[-2:])):
+            codes = publish_module.statuses(releases, on, incomplete)
+            for r in releases:
+                model = status(r, releases, on)
+                if r.version in incomplete and codes[r.version] == "pending":
+                    assert model in ("in_force", "archived")
+                elif not incomplete:
+                    assert codes[r.version] == model
