@@ -81,17 +81,15 @@ def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool =
     out = Path(out)
     _check_target(out)
     name = pdf_filename(charter)
-    # A disciplinary charter also has its guide and procedures PDF, rendered here (not cached).
+    # A disciplinary charter also has its guide and procedures PDF (not cached), rendered with the annex.
     guide = guide_filename(charter) if pdf else None
-    with PdfJob(charter, out) if pdf else contextlib.nullcontext() as job:
-        if guide:
-            step(_("Typesetting the guide and procedures PDF"))
-        guide_data = render_guide(charter) if guide else None
+    with PdfJob(charter, out, guide=guide is not None) if pdf else contextlib.nullcontext() as job:
         if not site:
             step(_("Typesetting the PDF annex"))
             _commit_pdf(out, charter, name, job)
             if guide:
-                atomic_write(out / guide, guide_data)
+                step(_("Typesetting the guide and procedures PDF"))
+                atomic_write(out / guide, job.guide())
             return BuildResult(None, out / name, pdf_from_cache=job.from_cache, guide=out / guide if guide else None)
         with atomic_dir(out / SITE_DIR) as tmp:
             step(_("Building the site"))
@@ -100,13 +98,14 @@ def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool =
                 step(_("Typesetting the PDF annex"))
                 (tmp / name).write_bytes(job.result())
             if guide:
-                (tmp / guide).write_bytes(guide_data)
+                step(_("Typesetting the guide and procedures PDF"))
+                (tmp / guide).write_bytes(job.guide())
         # The site carries its own copy of the PDF, so it is consistent at every instant; the PDF
         # beside it follows, each file replaced whole.
         if job is not None:
             _commit_pdf(out, charter, name, job)
         if guide:
-            atomic_write(out / guide, guide_data)
+            atomic_write(out / guide, job.guide())
     return BuildResult(out / SITE_DIR / "index.html", out / name if pdf else None,
                        pdf_from_cache=job is not None and job.from_cache, guide=out / guide if guide else None)
 
@@ -155,14 +154,18 @@ def _store_cache(out: Path, charter: Charter, data: bytes) -> None:
 
 # -- the PDF worker -------------------------------------------------------------------------------
 class PdfJob:
-    """A charter's PDF: from the cache, or rendered in a child process while the site is built."""
+    """A charter's PDFs: the annex from the cache, or rendered with the guide (``guide``) in a child
+    process while the site is built. The child is then the only process that starts Typst (the
+    parent would pay that start-up a second time; docs/benchmarks.md has the measurements)."""
 
-    def __init__(self, charter: Charter, out: Path) -> None:
+    def __init__(self, charter: Charter, out: Path, *, guide: bool = False) -> None:
         self.charter = charter
+        self.with_guide = guide
         self.cached = read_cache(out, charter)
         self.pool: ProcessPoolExecutor | None = None
         self.future: Future | None = None
-        self.data: bytes | None = None
+        self.data: tuple[bytes, ...] | None = None
+        self.guide_data: bytes | None = None
 
     @property
     def from_cache(self) -> bool:
@@ -173,7 +176,7 @@ class PdfJob:
         if self.cached is None and can_fork():
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_die_with_parent, initargs=(os.getpid(),))
-            self.future = self.pool.submit(_render_job, self.charter.to_json())
+            self.future = self.pool.submit(_render_job, self.charter.to_json(), self.with_guide)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -181,11 +184,23 @@ class PdfJob:
             self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
 
     def result(self) -> bytes:
-        """The PDF bytes; raises the child's error as a CharterError."""
+        """The annex's bytes; raises the child's error as a CharterError."""
         if self.cached is not None:
             return self.cached
+        return self._rendered()[0]
+
+    def guide(self) -> bytes:
+        """The guide's bytes (rendered here when the annex came from the cache)."""
+        if self.cached is None:
+            return self._rendered()[1]
+        if self.guide_data is None:
+            self.guide_data = render_guide(self.charter)
+        return self.guide_data
+
+    def _rendered(self) -> tuple[bytes, ...]:
         if self.data is None:
-            outcome = self.future.result() if self.future is not None else _render_job(self.charter.to_json())
+            outcome = (self.future.result() if self.future is not None
+                       else _render_job(self.charter.to_json(), self.with_guide))
             self.data = _unpack(outcome)
         return self.data
 
@@ -232,10 +247,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _render_job(charter_json: str) -> tuple[bytes | None, str | None, str | None]:
-    """Render a charter's PDF; errors come back as text, as they may cross a process boundary."""
+def _render_job(charter_json: str, guide: bool = False) -> tuple[tuple[bytes, ...] | None, str | None, str | None]:
+    """Render a charter's PDF (and its guide); errors come back as text, as they may cross a process boundary."""
     try:
-        return render_pdf(Charter.from_json(charter_json)), None, None
+        charter = Charter.from_json(charter_json)
+        return (render_pdf(charter),) + ((render_guide(charter),) if guide else ()), None, None
     except CharterError as exc:
         return None, getattr(exc, "text", exc.message), exc.hint
     except Exception as exc:
@@ -243,7 +259,7 @@ def _render_job(charter_json: str) -> tuple[bytes | None, str | None, str | None
             _("run again with --debug, and report it")
 
 
-def _unpack(outcome: tuple[bytes | None, str | None, str | None]) -> bytes:
+def _unpack(outcome: tuple[tuple[bytes, ...] | None, str | None, str | None]) -> tuple[bytes, ...]:
     data, message, hint = outcome
     if data is None:
         raise CharterError(message or _("the PDF could not be rendered"), hint=hint)
