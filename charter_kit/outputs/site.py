@@ -46,6 +46,8 @@ GUIDE_INTRO = ("Cette version se télécharge en deux PDF, qui portent la même 
                "Le second, le guide et procédures, rassemble les procédures, les informations et les contacts.")
 PDF_INTRO = ("Le PDF reprend le texte intégral de cette version, avec son empreinte numérique : "
              "c’est le document à joindre, à imprimer ou à signer.")
+ACK_INTRO = ("Une fois la charte lue, confirmez que vous l’avez reçue : le registre de l’entreprise enregistre "
+             "votre accusé de réception de cette version et vous en remet une attestation.")
 #: Splits French words on apostrophes and hyphens too, so "l’entreprise" finds "entreprise".
 SEARCH_SEPARATOR = r"[\s\-'’]+"
 
@@ -152,6 +154,10 @@ def home_page(charter: Charter, pdf_name: str | None) -> str:
     elif pdf_name:
         parts += ["## Télécharger la charte", "", PDF_INTRO, "",
                   _fragment("download.html", href=pdf_name), ""]
+    if charter.site.get("ack_url") and charter.version:
+        # ack.url in the profile: employees acknowledge this version in the company's registry (charter ack).
+        parts += ["## Accuser réception", "", ACK_INTRO, "",
+                  _fragment("ack.html", href=charter.site["ack_url"], version=charter.version), ""]
     return "\n".join(parts)
 
 
