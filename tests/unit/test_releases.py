@@ -260,7 +260,8 @@ def test_verify_catches_a_pdf_that_prints_another_digest(copy, store):
     forged = Release(**{**new.__dict__, "files": {**new.files, new.pdf_name: old.files[old.pdf_name]}})
     (new.path / RELEASE_FILE).write_text(forged.to_yaml(), encoding="utf-8")
     problems = _problems(copy)["1.1.0"]
-    assert len(problems) == 1 and "the digest printed in the PDF" in problems[0], problems
+    assert len(problems) == 2 and "the digest printed in the PDF" in problems[0], problems
+    assert "not the release.yml recorded in release-log.yml" in problems[1]  # the release log tells too (issue 17)
 
 
 def test_verify_catches_a_removed_release_in_the_chain(copy):
