@@ -8,7 +8,8 @@ earlier ones archived), with its PDFs rendered as `charter release` renders them
 Two projects come out of it: one with 1 version and one with N-1, both published, and the same
 two with one version more (2 and N), published.
 
-Each round then times, in alternating order, in this process (imports warm):
+Each round then times, in alternating order, both in this process (imports warm) and as a user
+runs it (`charter publish`, a new process: ``measure.cold``):
 
 - a no-op publish of 2 versions and of N versions (nothing changed since the last publish);
 - adding the 2nd and the Nth version to hard-linked copies of the 1- and (N-1)-version projects,
@@ -29,18 +30,20 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from charter_kit.commands.publish import publish  # noqa: E402
+from charter_kit.commands.publish_folder import state_path  # noqa: E402
 from charter_kit.compose.pipeline import load_project  # noqa: E402
 from charter_kit.model.charter import Charter  # noqa: E402
 from charter_kit.outputs.registry import render_released  # noqa: E402
 from charter_kit.store.releases import load_releases, write_release  # noqa: E402
+from measure import cold, load, timed  # noqa: E402
 
 START = dt.date(2027, 1, 1)
 FAR = dt.date(2099, 1, 1)
@@ -71,25 +74,26 @@ def add_release(root: Path, base: Charter, n: int, effective: dt.date) -> None:
 
 def link_copy(source: Path, target: Path) -> None:
     """A copy of a project whose release and output files are hard links (what publish never edits
-    in place); the files beside them are copied."""
+    in place); the files beside them are copied. It is the same project to publish: its record of
+    the output folder (publish_folder.state_path, keyed by the folder's path) moves with it."""
     target.mkdir(parents=True)
     for entry in source.iterdir():
         if entry.is_dir():
             shutil.copytree(entry, target / entry.name, copy_function=os.link)
         else:
             shutil.copy2(entry, target / entry.name)
+    state, moved = state_path(source, source / "public"), state_path(target, target / "public")
+    if state.is_file():
+        (target / state.relative_to(source)).unlink()
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(state, moved)
 
 
-def timed(action) -> tuple[float, float]:
-    """(wall, CPU) seconds taken by ``action()``."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    action()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-def set_up(base: Charter, versions: int, folder: Path, log=print) -> dict[str, Path]:
+def set_up(base: Charter, versions: int, folder: Path, profile: Path, log=print) -> dict[str, Path]:
     """The four published projects: ``1``, ``2``, ``N-1`` and ``N`` versions (by name)."""
     big = folder / "big"
+    big.mkdir(parents=True)
+    shutil.copy2(profile, big / "charter.yml")  # `charter publish -p` names the project by its profile
     projects = {}
     for n in range(1, versions + 1):
         add_release(big, base, n, day(n))
@@ -116,41 +120,52 @@ def main() -> None:
     times: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
         folder = Path(tmp)
-        projects = set_up(base, n, folder)
-        publish(projects["2"], projects["2"] / "public", day(2))  # warm-up, not counted
+        projects = set_up(base, n, folder, args.profile)
+        for name, version in (("2", 2), ("N", n)):  # warm-up, not counted
+            publish(projects[name], projects[name] / "public", day(version))
         for r in range(args.rounds):
-            runs = [("no-op 2", lambda: publish(projects["2"], projects["2"] / "public", day(2))),
-                    (f"no-op {n}", lambda: publish(projects["N"], projects["N"] / "public", day(n)))]
-            for scenario, effective in (("upcoming", FAR), ("in force", None)):
-                for size, template, version in (("2", "1", 2), (str(n), "N-1", n)):
-                    clone = folder / f"round-{r}-{scenario}-{size}"
-                    link_copy(projects[template], clone)
-                    add_release(clone, base, version, effective or day(version))
-                    runs.append((f"add {size} {scenario}",
-                                 lambda clone=clone, version=version: publish(clone, clone / "public", day(version))))
+            runs = []
+            for mode in ("", "cli "):
+                for size, name, version in (("2", "2", 2), (str(n), "N", n)):
+                    runs.append((f"{mode}no-op {size}", publisher(mode, projects[name], version)))
+                for scenario, effective in (("upcoming", FAR), ("in force", None)):
+                    for size, template, version in (("2", "1", 2), (str(n), "N-1", n)):
+                        clone = folder / f"round-{r}-{mode}{scenario}-{size}".replace(" ", "-")
+                        link_copy(projects[template], clone)
+                        add_release(clone, base, version, effective or day(version))
+                        runs.append((f"{mode}add {size} {scenario}", publisher(mode, clone, version)))
             for name, action in (runs if r % 2 == 0 else runs[::-1]):
-                times.setdefault(name, []).append(timed(action))
-            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1][0]:.3f}" for k, v in times.items()), flush=True)
+                times.setdefault(name, []).append(action())
+            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]['wall']:.3f}" for k, v in times.items()), flush=True)
             for clone in folder.glob(f"round-{r}-*"):
                 shutil.rmtree(clone)
     print(report(times, n))
 
 
-def report(times: dict[str, list[tuple[float, float]]], n: int) -> str:
+def publisher(mode: str, project: Path, version: int):
+    """A publish of ``project`` on version ``version``'s day: in this process, or as `charter publish`."""
+    if mode:
+        return lambda: cold("charter_kit", ["publish", "-q", "-p", str(project / "charter.yml"),
+                                            "--on", day(version).isoformat()], cwd=project)
+    return lambda: timed(lambda: publish(project, project / "public", day(version)))
+
+
+def report(times: dict[str, list[dict[str, float]]], n: int) -> str:
     """Min and median per measure, and the N/2 ratios with their targets."""
-    def med(name: str, i: int = 0) -> float:
-        return statistics.median(t[i] for t in times[name])
+    def med(name: str, key: str = "wall") -> float:
+        return statistics.median(t[key] for t in times[name])
 
     lines = ["seconds (wall min / median, CPU median)"]
-    lines += [f"  {name:<22} {min(t[0] for t in v):6.3f} / {med(name):6.3f}   CPU {med(name, 1):6.3f}"
+    lines += [f"  {name:<26} {min(t['wall'] for t in v):6.3f} / {med(name):6.3f}   CPU {med(name, 'cpu'):6.3f}"
               for name, v in times.items()]
     targets = {"no-op": 1.5, "add": 1.3}
-    for kind, suffix in (("no-op", ""), ("add", " upcoming"), ("add", " in force")):
-        small, big = f"{kind} 2{suffix}", f"{kind} {n}{suffix}"
-        per_round = [b[0] / s[0] for s, b in zip(times[small], times[big])]
-        lines.append(f"{big} / {small}: wall {med(big) / med(small):5.2f}, CPU {med(big, 1) / med(small, 1):5.2f} "
-                     f"(target <= {targets[kind]}; rounds {', '.join(f'{x:.2f}' for x in per_round)})")
-    lines.append(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    for mode in ("", "cli "):
+        for kind, suffix in (("no-op", ""), ("add", " upcoming"), ("add", " in force")):
+            small, big = f"{mode}{kind} 2{suffix}", f"{mode}{kind} {n}{suffix}"
+            per_round = [b["wall"] / s["wall"] for s, b in zip(times[small], times[big])]
+            lines.append(f"{big} / {small}: wall {med(big) / med(small):5.2f}, CPU {med(big, 'cpu') / med(small, 'cpu'):5.2f} "
+                         f"(target <= {targets[kind]}; rounds {', '.join(f'{x:.2f}' for x in per_round)})")
+    lines.append(f"machine: {load()}")
     return "\n".join(lines)
 
 

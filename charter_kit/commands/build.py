@@ -36,6 +36,8 @@ from charter_kit.outputs.site import build_site
 
 SITE_DIR = "site"
 CACHE_DIR = ".cache/pdf"
+#: Material's compiled templates, for the next `charter build` into the same folder.
+TEMPLATES_CACHE = ".cache/site-templates"
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def build_charter(charter: Charter, out: Path, *, site: bool = True, pdf: bool =
             return BuildResult(None, out / name, pdf_from_cache=job.from_cache, guide=out / guide if guide else None)
         with atomic_dir(out / SITE_DIR) as tmp:
             step(_("Building the site"))
-            build_site(charter, tmp, pdf_name=name if pdf else None)
+            build_site(charter, tmp, pdf_name=name if pdf else None, cache=out / TEMPLATES_CACHE)
             if job is not None:
                 step(_("Typesetting the PDF annex"))
                 (tmp / name).write_bytes(job.result())

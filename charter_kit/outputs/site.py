@@ -70,14 +70,17 @@ class VersionContext:
 
 # -- public API ---------------------------------------------------------------------------------
 def build_site(charter: Charter, out_dir: Path, *, pdf_name: str | None = None,
-               version: VersionContext | None = None) -> None:
-    """Build the static site of ``charter`` into ``out_dir`` (an empty or new folder)."""
+               version: VersionContext | None = None, cache: Path | None = None) -> None:
+    """Build the static site of ``charter`` into ``out_dir`` (an empty or new folder); ``cache`` is a
+    folder where the site engine may keep what outlives one build (compiled templates)."""
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     with tempfile.TemporaryDirectory(prefix="charter-site-") as tmp:
         config_file = write_project(charter, Path(tmp), pdf_name=pdf_name, version=version)
-        run = site_zensical.run_zensical if site_zensical.chosen(charter) else run_mkdocs
-        run(config_file, out_dir.resolve(), source_date_epoch(charter))
+        if site_zensical.chosen(charter):
+            site_zensical.run_zensical(config_file, out_dir.resolve(), source_date_epoch(charter))
+        else:
+            run_mkdocs(config_file, out_dir.resolve(), source_date_epoch(charter), cache)
 
 
 def write_project(charter: Charter, folder: Path, *, pdf_name: str | None = None,

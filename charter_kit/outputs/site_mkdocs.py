@@ -9,6 +9,10 @@ every mkdocs build do not depend on the charter at all, so they are paid once pe
 - the listing of the theme's 14 500 files, walked and filtered to find its 43 static files: the
   installed theme's listing is kept (``_LISTINGS``); our overrides folder is listed every time.
 
+`charter build` also keeps the compiled templates on disk, under its output folder
+(``.cache/site-templates``, ``DiskBytecodeCache``), so a new process starts with them too; like
+Python's own .pyc files, that cache is trusted as much as the folder that holds it.
+
 The generated mkdocs.yml stays plain (a bare ``mkdocs build`` of it works and is the benchmark's
 reference): the caches are put on the theme of the loaded configuration, not in the project.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -73,6 +78,42 @@ def _shape(environment: jinja2.Environment) -> str:
                  environment.lstrip_blocks, environment.optimized, environment.autoescape))
 
 
+class DiskBytecodeCache(BytecodeCache):
+    """The process's compiled templates, backed by a folder that outlives the process."""
+
+    def __init__(self, memory: MemoryBytecodeCache, folder: Path) -> None:
+        self.memory, self.folder = memory, Path(folder)
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """The bucket of ``name`` (keyed as in memory)."""
+        return self.memory.get_bucket(environment, name, filename, source)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """From memory, else from the folder (Jinja's version and the source checksum are checked)."""
+        self.memory.load_bytecode(bucket)
+        if bucket.code is None:
+            with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                with open(self.folder / f"{bucket.key}.cache", "rb") as fh:
+                    bucket.load_bytecode(fh)
+            if bucket.code is not None:
+                self.memory.dump_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Into memory and into the folder (written whole, then renamed: a reader never sees half)."""
+        self.memory.dump_bytecode(bucket)
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    bucket.write_bytecode(fh)
+                os.replace(tmp, self.folder / f"{bucket.key}.cache")
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+
+
 #: The process's compiled theme templates (mkdocs' theme environment only).
 TEMPLATES = MemoryBytecodeCache()
 #: (theme folder, filter, static templates) -> the folder's file names the filter keeps.
@@ -80,8 +121,9 @@ _LISTINGS: dict[tuple[str, Any, tuple[str, ...]], list[str]] = {}
 _LISTINGS_LOCK = threading.Lock()
 
 
-def reuse_theme(config: Any) -> None:
-    """Give the loaded configuration's theme the process-wide template cache and theme listing."""
+def reuse_theme(config: Any, cache: Path | None = None) -> None:
+    """Give the loaded configuration's theme the process-wide template cache (kept in the folder
+    ``cache`` as well, when given) and theme listing."""
     theme = config.theme
     make_env = theme.get_env
     fixed = [d for d in theme.dirs if d != theme.custom_dir]  # installed themes: never edited while we run
@@ -89,7 +131,7 @@ def reuse_theme(config: Any) -> None:
 
     def get_env() -> jinja2.Environment:
         env = make_env()
-        env.bytecode_cache = TEMPLATES
+        env.bytecode_cache = TEMPLATES if cache is None else DiskBytecodeCache(TEMPLATES, cache)
         env.list_templates = lambda extensions=None, filter_func=None: _list(  # type: ignore[method-assign]
             theme.dirs, fixed, static, extensions, filter_func)
         return env
@@ -122,8 +164,9 @@ def _kept(names: list[str], extensions: Any, filter_func: Callable[[str], bool] 
     return [n for n in names if filter_func(n)] if filter_func is not None else list(names)
 
 
-def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
-    """Build a generated MkDocs project in-process, strict, into ``out_dir``."""
+def run_mkdocs(config_file: Path, out_dir: Path, epoch: int, cache: Path | None = None) -> None:
+    """Build a generated MkDocs project in-process, strict, into ``out_dir`` (compiled templates
+    also kept in the folder ``cache``, when given)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -132,7 +175,7 @@ def run_mkdocs(config_file: Path, out_dir: Path, epoch: int) -> None:
     with _env("SOURCE_DATE_EPOCH", str(epoch)), _captured_log() as messages:
         try:
             config = load_config(config_file=str(config_file), site_dir=str(out_dir), strict=True)
-            reuse_theme(config)
+            reuse_theme(config, cache)
             build(config)
         except MkDocsException as exc:
             details = "".join(f"\n  - {m}" for m in messages) or f"\n  - {exc}"
