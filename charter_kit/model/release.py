@@ -276,6 +276,12 @@ def status(release: Release, releases: Sequence[Release], on: dt.date) -> str:
     return IN_FORCE if current is not None and current.version == release.version else ARCHIVED
 
 
+def seal_holds(blob: bytes) -> bool:
+    """True when release.yml's last line seals every byte above it (see Release.to_yaml)."""
+    m = re.search(rb"\nseal: ([0-9a-f]{64})\n\Z", blob)
+    return bool(m) and sha256(blob[: m.start() + 1]) == m.group(1).decode("ascii")
+
+
 def sha256(data: bytes) -> str:
     """The sha256 of ``data``, in hex: the digest every release file is sealed with."""
     return hashlib.sha256(data).hexdigest()

@@ -26,7 +26,7 @@ from pathlib import Path
 from charter_kit.errors import ReleaseError
 from charter_kit.fsutil import read_regular, running, temporary_owner
 from charter_kit.i18n import _
-from charter_kit.model.release import RELEASE_FILE, Release, sha256
+from charter_kit.model.release import RELEASE_FILE, Release, seal_holds, sha256
 from charter_kit.model.semver import Version
 from charter_kit.store.release_log import LOG_FILE, LOG_SIGNATURE, chain_problems, log_file, log_text, read_log
 from charter_kit.store.releases import SIGNATURE_FILE, releases_dir
@@ -165,13 +165,11 @@ def _against_log(root: Path, store: Path, loaded: list[Release], report: StoreRe
                                                                             log=LOG_FILE))
             continue
         try:
-            recorded = sha256(read_regular(release.path / RELEASE_FILE))
+            blob = read_regular(release.path / RELEASE_FILE)
         except OSError:
             continue  # reported with the release
-        from charter_kit.store.verify import _check_seal
-
         # A broken seal already says release.yml changed; the log tells what a recomputed seal hides.
-        if recorded != entry["release"] and not _check_seal(release.path / RELEASE_FILE):
+        if sha256(blob) != entry["release"] and seal_holds(blob):
             report.add(version, _("{file}: not the release.yml recorded in {log} when {version} was released: it "
                                   "was rewritten after release (approvals, notes, kind…)").format(
                 file=release.path / RELEASE_FILE, log=LOG_FILE, version=version))
