@@ -251,11 +251,12 @@ def test_serve_rebuilds_when_the_profile_changes(tmp_path):
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         home = fetch(url)
         assert "livereload" in home  # the browser reloads by itself after a rebuild
+        article = url + "articles/socle/"  # the company's name is in the text (the home shows its legal name)
         rename_company(profile, "Lumen Renouvelé")
-        wait_for(lambda: "Lumen Renouvelé" in fetch(url))
+        wait_for(lambda: "Lumen Renouvelé" in fetch(article))
         edit(profile, "modules:\n", "modules:\n  - module-inconnu\n")
         wait_for(lambda: server.rebuilder.last_error is not None)
         assert "module-inconnu" in server.rebuilder.last_error
-        assert "Lumen Renouvelé" in fetch(url)  # the last good preview stays on screen
+        assert "Lumen Renouvelé" in fetch(article)  # the last good preview stays on screen
         server.shutdown()
         thread.join(timeout=10)
