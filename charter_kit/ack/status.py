@@ -81,9 +81,8 @@ def status(registry: Registry, version: str) -> Status:
         return campaign_status(session, campaign)
 
 
-def campaign_status(session: Session, campaign: Campaign, *, detail: bool = True) -> Status:
-    """The status of an already loaded campaign; without ``detail`` (the list of campaigns), the
-    counts only: no progress over time, no count of re-acknowledgements."""
+def campaign_status(session: Session, campaign: Campaign) -> Status:
+    """The status of an already loaded campaign."""
     versions = records(session)
     target = find(versions, campaign.version)
     later = [v.version for v in versions if v.seq > target.seq]
@@ -102,9 +101,6 @@ def campaign_status(session: Session, campaign: Campaign, *, detail: bool = True
         .group_by(Employee.entity, Employee.establishment)
         .order_by(Employee.entity, Employee.establishment)).all()
     groups = tuple(Group(e or "", s or "", int(t), int(a or 0), int(c or 0), int(l or 0)) for e, s, t, a, c, l in rows)
-    if not detail:
-        return Status(campaign.id, campaign.version, target.kind, campaign.created_at, populations_of(campaign),
-                      groups, ())
     day = func.substr(own.at, 1, 10)
     per_day = session.execute(select(day, func.count()).select_from(own)
                               .join(Employee, Employee.id == own.employee_id)
@@ -116,6 +112,51 @@ def campaign_status(session: Session, campaign: Campaign, *, detail: bool = True
         progress.append((d, running))
     return Status(campaign.id, campaign.version, target.kind, campaign.created_at, populations_of(campaign),
                   groups, tuple(progress), count_reack(session, campaign, versions, target))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the campaign list: how many are concerned and how many need nothing more."""
+
+    campaign_id: int
+    version: str
+    kind: str
+    total: int
+    done: int
+
+    @property
+    def pending(self) -> int:
+        """Employees still expected to acknowledge."""
+        return self.total - self.done
+
+    @property
+    def percent(self) -> float:
+        """Share done, in percent."""
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+
+def overview(session: Session) -> list[Summary]:
+    """Every campaign's counts from two grouped queries, whatever the number of campaigns: an employee
+    needs nothing more for a version once their newest acknowledgement is that version or a later one."""
+    from charter_kit.ack.db import Version
+
+    versions = records(session)
+    per_population = dict(session.execute(select(Employee.population, func.count())
+                                          .where(Employee.active.is_(True)).group_by(Employee.population)).all())
+    newest = (select(Acknowledgement.employee_id, func.max(Version.seq).label("seq"))
+              .join(Version, Version.version == Acknowledgement.version)
+              .group_by(Acknowledgement.employee_id).subquery())
+    counts = session.execute(select(Employee.population, newest.c.seq, func.count())
+                             .join(newest, newest.c.employee_id == Employee.id)
+                             .where(Employee.active.is_(True)).group_by(Employee.population, newest.c.seq)).all()
+    out = []
+    for campaign in session.execute(select(Campaign).order_by(Campaign.id.desc())).scalars():
+        target = find(versions, campaign.version)
+        pops = set(populations_of(campaign)) or set(per_population)
+        total = sum(n for p, n in per_population.items() if p in pops)
+        done = sum(n for p, seq, n in counts if p in pops and seq >= target.seq)
+        out.append(Summary(campaign.id, campaign.version, target.kind, total, done))
+    return out
 
 
 def pending_query(campaign: Campaign, versions: Sequence[VersionRecord]):

@@ -178,3 +178,25 @@ def test_carrying_forward_many_acknowledgements_reads_them_in_chunks(registry, e
         originals = session.execute(select(Acknowledgement.version).where(Acknowledgement.id.in_(sources))
                                     ).scalars().all()
     assert sorted(originals) == ["2.0.0"] * 5  # each points at the acknowledgement actually given
+
+
+def test_the_campaign_list_counts_like_each_campaign(registry, employees, horizon):
+    """The list's two grouped queries give each campaign the totals its own page gives."""
+    from charter_kit.ack.campaigns import get_campaign
+    from charter_kit.ack.status import overview
+
+    start_campaign(registry, "1.1.0", actor="rh")
+    c2 = start_campaign(registry, "2.0.0", populations=["managers"], actor="rh")
+    acknowledge(registry, employees["H001"], 1, LINK)
+    acknowledge(registry, employees["H004"], c2.campaign_id, LINK)  # later version for campaign 1.1.0
+    add_release(horizon, "2.0.1", "editorial", date="2027-10-01", effective="2027-10-01", words=False)
+    sync(registry, horizon)
+    start_campaign(registry, "2.0.1", actor="rh")  # H004 carried
+    with registry.read() as session:
+        summaries = {s.version: (s.total, s.done, s.pending) for s in overview(session)}
+        detailed = {}
+        for version in summaries:
+            t = campaign_status(session, get_campaign(session, version)).totals
+            detailed[version] = (t.total, t.done, t.pending)
+    assert summaries == detailed
+    assert summaries == {"1.1.0": (5, 2, 3), "2.0.0": (2, 1, 1), "2.0.1": (5, 1, 4)}

@@ -103,12 +103,9 @@ class AdminPages:
 
         def overview():
             with self.registry.read() as session:
-                out = []
-                for c in session.execute(select(Campaign).order_by(Campaign.id.desc())).scalars():
-                    out.append(stat.campaign_status(session, c, detail=False))
                 employees = session.scalar(select(func.count()).select_from(Employee)
                                            .where(Employee.active.is_(True))) or 0
-                return out, employees
+                return stat.overview(session), employees
 
         statuses, employees = await self.db(overview)
         return self.admin_page(request, "admin_home.html", admin, statuses=statuses, employees=employees)
