@@ -85,8 +85,8 @@ class DiskBytecodeCache(BytecodeCache):
         self.memory, self.folder = memory, Path(folder)
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
-        """The bucket of ``name`` (keyed as in memory)."""
-        return self.memory.get_bucket(environment, name, filename, source)
+        """The bucket of ``name``, keyed as in memory, filled by ``load_bytecode`` below."""
+        return super().get_bucket(environment, name + "|" + _shape(environment), None, source)
 
     def load_bytecode(self, bucket: Bucket) -> None:
         """From memory, else from the folder (Jinja's version and the source checksum are checked)."""
