@@ -56,11 +56,13 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_dir(target: Path, *, point: str = "atomic-dir") -> Iterator[Path]:
+def atomic_dir(target: Path, *, point: str = "atomic-dir", keep: Path | None = None) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``target``; on success it replaces ``target``.
 
     On any error (or interruption) the temporary folder is removed and ``target`` is untouched.
-    ``point`` names the pause points around the swap (``<point>:before-rename``…).
+    ``point`` names the pause points around the swap (``<point>:before-rename``…). With ``keep``,
+    the replaced content is moved there (what was at ``keep`` is deleted) instead of being deleted:
+    a publish takes the folders that did not change from it next time, instead of copying them.
     """
     target = Path(target)
     _parent(target)
@@ -69,7 +71,7 @@ def atomic_dir(target: Path, *, point: str = "atomic-dir") -> Iterator[Path]:
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes a private folder; a site must be readable
     try:
         yield tmp
-        replace_dir(tmp, target, point=point)
+        replace_dir(tmp, target, point=point, keep=keep)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if _unnamed(exc):
@@ -113,14 +115,15 @@ def _named(exc: BaseException, path: Path) -> OSError:
     return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
 
 
-def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir") -> None:
+def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir", keep: Path | None = None) -> None:
     """Put folder ``new`` at ``target``: swapped in one step where the system allows it, else the
-    old ``target`` is moved aside first (a later ``sweep`` puts it back if the writer is killed)."""
+    old ``target`` is moved aside first (a later ``sweep`` puts it back if the writer is killed).
+    The old content is deleted, or moved to ``keep`` when given (see ``atomic_dir``)."""
     pause_point(f"{point}:before-rename", target)
     if target.is_dir() and not target.is_symlink() and _exchange(new, target):
         # One atomic step: readers see the old folder or the new one, never no folder.
         pause_point(f"{point}:after-rename", target)
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old content
+        _discard(new, keep)  # ``new`` now holds the old content
         return
     old = None
     if target.exists():
@@ -136,7 +139,18 @@ def replace_dir(new: Path, target: Path, *, point: str = "atomic-dir") -> None:
         raise
     pause_point(f"{point}:after-rename", target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _discard(old, keep)
+
+
+def _discard(folder: Path, keep: Path | None) -> None:
+    """Delete ``folder``, or move it to ``keep`` (replacing what is there) on the same file system."""
+    if keep is not None:
+        shutil.rmtree(keep, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(folder, keep)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

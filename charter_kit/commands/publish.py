@@ -42,8 +42,9 @@ from pathlib import Path
 
 from charter_kit import __version__
 from charter_kit.model.charter import canonical
-from charter_kit.commands.publish_folder import (LATEST, MARKER, copy_tree, manifest_text, read_manifest, reusable,
-                                                 state_path, tree_signature, unchanged, write_state)
+from charter_kit.commands.publish_folder import (LATEST, MARKER, copy_tree, manifest_text, read_manifest, read_state,
+                                                 release_signature, reusable, spare_path, state_path, take,
+                                                 tree_signature, unchanged, write_state)
 from charter_kit.errors import ReleaseError
 from charter_kit.i18n import _
 from charter_kit.fsutil import atomic_dir, make_public, read_regular, tree_digest
@@ -226,10 +227,13 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
     if not releases:
         raise ReleaseError(_("{folder}: no release to publish").format(folder=releases_dir(root)),
                            hint=_("freeze one first: {command}").format(command="charter release 1.0.0 --date YYYY-MM-DD"))
-    check_integrity(releases)
     out = Path(out)
-    state = state_path(root, out)
-    previous = read_manifest(out, state)
+    state_file, spare = state_path(root, out), spare_path(root, out)
+    state, recorded_for = read_state(state_file)
+    checked = {r.version: release_signature(r.path, [RELEASE_FILE, *r.files]) for r in releases}
+    check_integrity(releases, unchanged=lambda r: checked[r.version] is not None
+                    and checked[r.version] == state.releases.get(r.version))
+    previous = read_manifest(out, state, recorded_for)
     incomplete = incomplete_procedures(root, releases, on)
     plans = plan(releases, on, incomplete)
     landing = landing_release(releases, on, list(incomplete))
@@ -239,32 +243,43 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
     found = {version: tree_signature(out / version) for version in keys}
     kept = {version: reusable(previous, version, key, out / version, found[version]) for version, key in keys.items()}
     if all(kept.values()) and unchanged(out, previous, keys, landing.version, top, found):
+        if checked != state.releases:  # the releases were read again: next time they need not be
+            write_state(state_file, previous.text.decode("utf-8"), previous.signatures, checked)
         return PublishReport(out, landing.version, landing_status, (), tuple(keys))  # nothing to write
-    built, reused = [], []
-    with atomic_dir(out, point="publish") as tmp:
+    built, reused, moved = [], [], set()
+    with atomic_dir(out, point="publish", keep=spare) as tmp:
         os.chmod(tmp, 0o755)  # a published site is served to everyone, whatever the user's umask
         for done, item in enumerate(plans):
+            version = item.release.version
             if progress is not None:
                 progress.count(done, len(plans), _("Publishing the versions"))
-            if kept[item.release.version]:
-                copy_tree(out / item.release.version, tmp / item.release.version)
-                reused.append(item.release.version)
+            if kept[version]:
+                # The replaced output's copy of an unchanged folder is moved, not linked file by file.
+                if take(spare / version, tmp / version, found[version]):
+                    moved.add(version)
+                else:
+                    copy_tree(out / version, tmp / version)
+                reused.append(version)
             else:
-                build_version(item, tmp / item.release.version)
-                built.append(item.release.version)
+                build_version(item, tmp / version)
+                built.append(version)
         if progress is not None:
             progress.count(len(plans), len(plans), _("Publishing the versions"))
         copy_tree(tmp / landing.version, tmp / LATEST)
         for name, text in top.items():
             (tmp / name).write_text(text, encoding="utf-8")
-        make_public(tmp)  # 0755/0644 whatever the umask: a web server must read every file
-        # A kept folder holds the same bytes (hard links, or copies): its content digest carries over.
+        # 0755/0644 whatever the umask (a web server must read every file); a moved folder already is.
+        for name in [*(v for v in keys if v not in moved), LATEST]:
+            make_public(tmp / name)
+        # A kept folder holds the same bytes (moved, hard links or copies): its content digest carries over.
         contents = {v: previous.contents[v] if v in reused else tree_digest(tmp / v) for v in keys}
         marker = manifest_text(keys, contents, landing.version)
         (tmp / MARKER).write_text(marker, encoding="utf-8")
-        os.chmod(tmp / MARKER, 0o644)
-        signatures = {name: tree_signature(tmp / name) for name in [*keys, LATEST]}
-    write_state(state, marker, signatures)  # the folders keep their inodes and times through the rename
+        for name in [*top, MARKER]:
+            os.chmod(tmp / name, 0o644)
+        signatures = {name: found[name] if name in moved else tree_signature(tmp / name) for name in [*keys, LATEST]}
+    # The folders keep their inodes and times through the rename: what was recorded stays true.
+    write_state(state_file, marker, signatures, checked)
     return PublishReport(out, landing.version, landing_status, tuple(built), tuple(reused))
 
 

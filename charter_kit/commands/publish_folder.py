@@ -10,7 +10,14 @@ fifty times the reading, so the file system's description of each folder (``tree
 path, type and mode of each entry, size, modification time and inode of each file, no byte read)
 is kept beside the project, in ``build/.cache/publish/`` (it describes this machine's files, so it
 is not published). A folder whose description is the recorded one is not read again; one whose
-description changed is read and compared with its content digest.
+description changed is read and compared with its content digest. The release files are treated
+alike: those whose size, time and inode are the ones checked at the last publish are not hashed
+again (``charter verify`` always reads everything).
+
+The output a publish replaces is not deleted but kept there too (``spare_path``): its folders are
+hard links to the same files as the live ones, so the next publish moves the unchanged ones into
+its new output (one rename each, once their description matches the live folder's) instead of
+linking every file again and deleting the old copy file by file. Only what changed is deleted.
 """
 
 from __future__ import annotations
@@ -32,6 +39,16 @@ LATEST = "latest"
 
 
 @dataclass(frozen=True)
+class State:
+    """This machine's record of a publish, beside the project (``state_path``)."""
+
+    signatures: dict[str, str] = field(default_factory=dict)
+    """Each output folder's tree_signature when written, valid only with the manifest it was written for."""
+    releases: dict[str, str] = field(default_factory=dict)
+    """Each release's ``release_signature`` when its files were last checked."""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What the previous publish wrote into the output folder (empty for a first publish)."""
 
@@ -42,14 +59,14 @@ class Manifest:
     latest: str | None = None
     """The version ``latest/`` is a copy of."""
     signatures: dict[str, str] = field(default_factory=dict)
-    """Each folder's tree_signature when it was written (``latest`` included), from this machine's cache."""
+    """Each folder's tree_signature when it was written (``latest`` included), from this machine's record."""
     text: bytes = b""
     """The marker's bytes, as read."""
 
 
-def read_manifest(out: Path, state: Path | None = None) -> Manifest:
-    """The manifest of a previous publish in ``out`` (with the signatures recorded in ``state`` for
-    that very manifest); refuse a folder publish did not write."""
+def read_manifest(out: Path, state: State | None = None, recorded_for: str | None = None) -> Manifest:
+    """The manifest of a previous publish in ``out``, with ``state``'s signatures when they were
+    recorded for this very manifest (``recorded_for``: its sha256); refuse a folder publish did not write."""
     if not out.exists():
         return Manifest()
     if not out.is_dir():
@@ -69,9 +86,10 @@ def read_manifest(out: Path, state: Path | None = None) -> Manifest:
         if not isinstance(versions, dict) or not isinstance(contents, dict):
             return Manifest()
         latest = data.get("latest") if isinstance(data.get("latest"), str) else None
+        own = state is not None and recorded_for == hashlib.sha256(text).hexdigest()
         return Manifest({str(k): str(v) for k, v in versions.items()},
                         {str(k): v if isinstance(v, str) else None for k, v in contents.items()},
-                        latest, _signatures(state, text), text)
+                        latest, state.signatures if own else {}, text)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return Manifest()  # a damaged marker only costs a full rebuild
 
@@ -86,31 +104,60 @@ def manifest_text(keys: dict[str, str], contents: dict[str, str | None], latest:
 
 # -- this machine's description of the output, kept beside the project ------------------------------
 def state_path(root: Path, out: Path) -> Path:
-    """Where the signatures of the output folder ``out`` are kept (one file per output folder)."""
+    """Where this machine's record of the output folder ``out`` is kept (one file per output folder)."""
     name = hashlib.sha256(os.fsencode(Path(out).resolve())).hexdigest()[:16]
     return Path(root) / "build" / ".cache" / "publish" / f"{name}.json"
 
 
-def write_state(state: Path, marker: str, signatures: dict[str, str | None]) -> None:
-    """Record the folders' signatures for the manifest ``marker`` just written; a cache only, so a
-    failure to write it costs the next publish a reading, nothing else."""
-    data = {"marker": hashlib.sha256(marker.encode("utf-8")).hexdigest(), "signatures": signatures}
+def spare_path(root: Path, out: Path) -> Path:
+    """Where the output a publish replaced is kept, for the next publish to take its folders from."""
+    return state_path(root, out).with_suffix(".spare")
+
+
+def read_state(path: Path) -> tuple[State, str | None]:
+    """The record at ``path`` and the sha256 of the manifest its signatures describe (empty if none)."""
     try:
-        atomic_write(state, json.dumps(data, sort_keys=True) + "\n")
+        data = json.loads(read_regular(path, 10_000_000).decode("utf-8"))
+        return State({str(k): v for k, v in data["signatures"].items() if isinstance(v, str)},
+                     {str(k): v for k, v in data["releases"].items() if isinstance(v, str)}), str(data["marker"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return State(), None
+
+
+def write_state(path: Path, marker: str, signatures: dict[str, str | None], releases: dict[str, str | None]) -> None:
+    """Record the folders' signatures for the manifest ``marker`` just written and the releases'
+    signatures; a cache only, so a failure to write it costs the next publish a reading, nothing else."""
+    data = {"marker": hashlib.sha256(marker.encode("utf-8")).hexdigest(), "signatures": signatures,
+            "releases": releases}
+    try:
+        atomic_write(path, json.dumps(data, sort_keys=True) + "\n")
     except (OSError, OutputError):
         pass
 
 
-def _signatures(state: Path | None, marker: bytes) -> dict[str, str]:
-    if state is None:
-        return {}
+def release_signature(folder: Path, names: list[str]) -> str | None:
+    """What the file system says of a release's files (size, time, inode, mode of each); None if one
+    cannot be read."""
+    total = hashlib.sha256()
     try:
-        data = json.loads(read_regular(state, 1_000_000).decode("utf-8"))
-        if data["marker"] != hashlib.sha256(marker).hexdigest():
-            return {}  # written for another manifest
-        return {str(k): v for k, v in data["signatures"].items() if isinstance(v, str)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return {}
+        for name in names:
+            info = os.lstat(folder / name)
+            total.update(f"{name}\0{info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n".encode())
+    except OSError:
+        return None
+    return total.hexdigest()
+
+
+def take(spare: Path, target: Path, signature: str | None) -> bool:
+    """Move the kept folder ``spare`` to ``target`` when it is the very folder that is live (its
+    tree_signature is the live one's ``signature``: same files, same inodes); False otherwise."""
+    if signature is None or spare.is_symlink() or tree_signature(spare) != signature:
+        return False
+    try:
+        os.rename(spare, target)
+    except OSError:
+        return False
+    return True
 
 
 # -- what may be kept ---------------------------------------------------------------------------------

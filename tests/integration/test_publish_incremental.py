@@ -101,3 +101,36 @@ def test_statuses_in_one_pass_match_the_release_model():
                     assert model in ("in_force", "archived")
                 elif not incomplete:
                     assert codes[r.version] == model
+
+
+def test_a_release_file_damaged_after_a_publish_is_still_refused(copy):  # noqa: F811
+    """The release files whose size, time and inode did not change are not hashed again; one that
+    was written to is."""
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0  # records what it checked
+    path = copy.parent / "releases" / "1.1.0" / "charter.json"
+    path.write_bytes(path.read_bytes().replace(b"Acme", b"Acne", 1))
+    before = snapshot(public(copy))
+    result = run("publish", "-p", copy, "--on", ON)
+    assert result.exit_code == 1 and "the release store is damaged" in result.output, result.output
+    assert f"{path}: digest" in result.output
+    assert snapshot(public(copy)) == before
+
+
+def test_unchanged_folders_are_moved_from_the_replaced_output_not_linked_again(copy):  # noqa: F811
+    from charter_kit.commands.publish_folder import spare_path
+    from test_publish import edit, release
+
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0  # the output it replaced is kept aside
+    spare = spare_path(copy.parent, public(copy))
+    kept = {v: (spare / v).stat().st_ino for v in ("1.0.0", "1.1.0", "2.0.0")}
+    live_files = {p.relative_to(public(copy)): p.stat().st_ino for p in public(copy).rglob("*") if p.is_file()}
+    edit(copy, ("{reseau: LinkedIn}", "{reseau: Instagram}"))
+    assert release(copy, "2.1.0", "--date", "2026-05-02", "--effective", "2026-07-01").exit_code == 0
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "(built: 2.1.0; reused: 1.0.0, 1.1.0, 2.0.0)" in result.output, result.output
+    assert {v: (public(copy) / v).stat().st_ino for v in kept} == kept  # the very folders, moved
+    for rel, inode in live_files.items():
+        if rel.parts[0] in kept:
+            assert (public(copy) / rel).stat().st_ino == inode  # the same files, never copied
+    assert sorted(p.name for p in spare.iterdir()) == sorted([*kept, "latest", "index.html", "versions.json",
+                                                               ".charter-publish.json"])
