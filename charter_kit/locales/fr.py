@@ -194,5 +194,10 @@ PROFILE_KEYS = {
     "pdf": "L'annexe PDF.",
     "pdf.variant": "`pdf/a-3b` ou `pdf/ua-1` : sans effet, gardé pour les anciens profils ; le PDF est "
                    "toujours à la fois PDF/A-3a (archivage) et PDF/UA-1 (balisé, accessible).",
+    "charter.short_title": "Titre court, affiché dans l'en-tête du site sur téléphone et dans les références "
+                           "à citer (par défaut : « Charte réseaux sociaux »).",
+    "site.engine": "Moteur du site : `material` (par défaut) ou `zensical`, son successeur, à l'essai.",
+    "ack": "Registre des accusés de réception des salariés (module optionnel `charter-kit[ack]`).",
+    "ack.url": "Adresse du registre : chaque version publiée affiche alors un lien « Accuser réception ».",
     "pdf.signature_block": "Ajoute une page d'accusé de réception à signer, avec la version et son empreinte.",
 }

@@ -32,6 +32,23 @@ MAPPING_KEYS = {"contacts": "rôle", "overrides": "module.clause"}
 
 #: French summaries of the commands; a command missing here shows only its own help text.
 COMMAND_TEXT = {
+    "charter ack": "Le registre des accusés de réception (module optionnel `charter-kit[ack]`) : qui a reçu "
+                   "quelle version de la charte, avec la preuve. Voir le Guide RH.",
+    "charter ack admin": "Crée un compte RH pour le tableau de bord (mot de passe haché avec argon2).",
+    "charter ack campaign": "Ouvre la campagne d'accusé de réception d'une version : qui doit accuser "
+                            "réception, qui en est dispensé parce qu'une version éditoriale reprend son accusé.",
+    "charter ack export": "Exporte les données d'un salarié (droit d'accès) ou l'état d'une campagne (CSV, XLSX).",
+    "charter ack import": "Importe les salariés d'un fichier CSV ou XLSX ; un nouvel import met à jour et "
+                          "marque les départs. Aucune ligne n'est importée si une ligne est fausse.",
+    "charter ack links": "Écrit un lien personnel par salarié en attente, pour un publipostage.",
+    "charter ack proof": "Écrit l'attestation PDF d'un accusé de réception : qui, quelle version, quand, "
+                         "comment, et sa place dans la chaîne du journal.",
+    "charter ack purge": "Efface les salariés partis depuis la durée de conservation ; la purge est "
+                         "elle-même inscrite au journal.",
+    "charter ack send": "Envoie par courriel un lien personnel (ou une relance) à chaque salarié en attente.",
+    "charter ack serve": "Sert la page des salariés et le tableau de bord RH (sur 127.0.0.1 par défaut).",
+    "charter ack status": "Où en est une campagne : chiffres par société et établissement, salariés en attente.",
+    "charter ack verify": "Vérifie toute la chaîne du journal et signale le premier maillon rompu.",
     "charter": "L'outil en ligne de commande de charter-kit. Chaque commande accepte `-h` / `--help`.",
     "charter init": "Crée un projet de charte : un `charter.yml` commenté, le schéma pour l'éditeur "
                     "(`charter.schema.json`), un README et un `.gitignore`. Pose les questions (entreprise, "

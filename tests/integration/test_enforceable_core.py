@@ -227,7 +227,7 @@ def test_region_prints_the_language_that_prevails_and_only_in_belgium(tmp_path):
     path = make(tmp_path, profile("be", extra="", modules=["socle", "gouvernance"]).replace(
         "status: annexe-reglement-interieur}", "status: annexe-reglement-interieur, region: flandre}"))
     text = run("render", "-p", path).output
-    assert "La version néerlandaise de cette charte est donc la seule qui fait foi" in text
+    assert "La charte doit donc être établie en néerlandais, et seule cette version fait foi" in text
     path = make(tmp_path, profile("fr", modules=["socle"]).replace(
         "status: annexe-reglement-interieur}", "status: annexe-reglement-interieur, region: wallonie}"), "fr")
     assert_user_error(run("check", "-p", path), "line 1: charter.region: a region only applies to Belgium")
