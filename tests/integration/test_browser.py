@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from charter_kit.commands.build import build_charter
+from charter_kit.locales.typography import typography
 from conftest import ARTIFACTS, launch_chromium
 from test_pdf import example_charter
 
@@ -101,7 +102,8 @@ def requests_seen():
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, requests_seen):
     """A fresh page at the phone or desktop size, recording its requests."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="fr-FR")
+    # bypass_csp: the tests' own style and script helpers enter; the pages keep their policy.
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="fr-FR", bypass_csp=True)
     tab = context.new_page()
     tab.on("request", lambda r: requests_seen.append(r.url))
     tab.viewport_name = request.param
@@ -116,8 +118,13 @@ def shot(tab, name: str, full_page: bool = False) -> None:
 
 
 def heading(tab, selector: str) -> str:
-    """A heading's visible text, without its permalink sign."""
-    return tab.locator(selector).first.inner_text().replace("¶", "").strip()
+    """A heading's visible text, without its permalink sign, spaces made plain."""
+    return plain(tab.locator(selector).first.inner_text().replace("¶", "").strip())
+
+
+def plain(text: str) -> str:
+    """Text as the profile writes it: the site sets French typography (’, no-break spaces) on every page."""
+    return text.replace("’", "'").replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def open_nav(tab) -> None:
@@ -131,7 +138,7 @@ def open_nav(tab) -> None:
 def test_home_shows_title_version_and_articles(page, server, built):
     charter, _ = built
     page.goto(server)
-    assert page.title() == charter.title
+    assert plain(page.title()) == charter.title
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").count() == 1
     assert heading(page, "article h1") == charter.title
@@ -148,7 +155,7 @@ def test_navigation_reaches_every_article(page, server, built):
     page.goto(server)
     for article in charter.articles:
         open_nav(page)
-        link = page.locator("nav.md-nav--primary a.md-nav__link", has_text=f"{article.number}. {article.title}")
+        link = page.locator("nav.md-nav--primary a.md-nav__link", has_text=typography(f"{article.number}. {article.title}"))
         link.first.click()
         page.wait_for_url(re.compile(rf"/articles/{re.escape(article.id)}/$"))
         assert heading(page, "article h1") == f"Article {article.number}. {article.title}"
@@ -215,7 +222,7 @@ def test_text_contrast_and_link_names(page, server, built):
 def test_pdf_download_is_served_from_the_site(page, server, built):
     charter, result = built
     page.goto(server)
-    href = page.locator(".ck-download a").get_attribute("href")
+    href = page.locator(".ck-download a").first.get_attribute("href")  # the annex of rules; the guide follows
     response = page.request.get(server + href)
     assert response.status == 200 and response.body() == result.pdf.read_bytes()
 
