@@ -334,9 +334,10 @@ def pdf_verification_report(result: PdfVerification) -> str:
 
 
 def _squash(text: str) -> str:
-    """Whitespace of any kind as one space; invisible break points and soft hyphens removed."""
+    """Whitespace of any kind as one space; invisible break points and soft hyphens removed; no space
+    after a hyphen, a slash or a dot, where a line may break inside a word or an address."""
     text = re.sub(r"[\u200b\u00ad]", "", text)
-    return re.sub(r"([-/])\s", r"\1", " ".join(text.split()))
+    return re.sub(r"([-/.])\s", r"\1", " ".join(text.split()))
 
 
 def _body_text(pages: list[str]) -> str:

@@ -107,9 +107,10 @@ def body_text(reader: pypdf.PdfReader) -> str:
 
 
 def normalize(text: str) -> str:
-    """Whitespace as one space; no space after a hyphen or a slash (lines may break there)."""
+    """Whitespace as one space; no space after a hyphen, a slash or a dot (lines may break there,
+    inside a word or an address)."""
     text = re.sub(r"\s+", " ", text.replace("\u00ad", ""))
-    return re.sub(r"([-/])\s", r"\1", text).strip()
+    return re.sub(r"([-/.])\s", r"\1", text).strip()
 
 
 class _Blocks(HTMLParser):
