@@ -15,7 +15,6 @@ from dataclasses import replace
 import pikepdf
 import pytest
 
-from charter_kit.errors import OutputError
 from charter_kit.escape import md_escape
 from charter_kit.model.charter import Charter
 from charter_kit.outputs import markup
@@ -167,14 +166,15 @@ def test_hostile_profile_values_print_as_text():
     assert reader.metadata.title == HOSTILE and reader.metadata.author == HOSTILE
 
 
-def test_a_logo_that_links_outside_is_refused_with_a_hint():
+def test_a_frozen_logo_that_links_outside_is_cleaned_before_it_is_printed():
+    """A profile refuses such a logo (branding.logo); one already frozen in a release is cleaned."""
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
            b'<image href="file:///etc/passwd" width="10" height="10"/></svg>')
     charter = sample_charter()
     charter = replace(charter, branding={**charter.branding, "logo": {
         "name": "logo.svg", "media_type": "image/svg+xml", "data": base64.b64encode(svg).decode()}})
-    with pytest.raises(OutputError, match="branding.logo"):
-        render_pdf(charter)
+    data = render_pdf(charter)
+    assert data.startswith(b"%PDF") and b"/etc/passwd" not in data and b"root:" not in data
 
 
 # -- pages as images (checked by eye, kept as artifacts) -----------------------------------------------
