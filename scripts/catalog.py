@@ -95,8 +95,14 @@ def wanted() -> dict:
 
 def load() -> Catalog:
     """The French catalog as committed."""
+    import datetime as dt
+
     with PO.open("rb") as fh:
-        return read_po(fh, locale="fr")
+        catalog = read_po(fh, locale="fr")
+    # Babel dates a catalog read without dates "now", and writes that date into the .mo: a fixed
+    # one keeps the compiled catalog the same bytes from one run (and one minute) to the next.
+    catalog.creation_date = catalog.revision_date = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    return catalog
 
 
 def updated(current: Catalog, messages: dict) -> Catalog:
