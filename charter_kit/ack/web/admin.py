@@ -162,27 +162,30 @@ class AdminPages:
         return RedirectResponse(f"/admin/campagnes/{quote(version)}?envoyes={len(result.report.sent)}"
                                 f"&echecs={len(result.report.failed)}", status_code=303)
 
-    async def admin_csv(self, request: Request) -> Response:
-        from charter_kit.ack.exports import campaign_csv
-
-        admin = self.admin_of(request)
-        if admin is None:
+    async def _export_target(self, request: Request) -> str | Response:
+        """The campaign an export asks for, or the answer when it may not have it (login, unknown)."""
+        if self.admin_of(request) is None:
             return RedirectResponse("/admin/connexion", status_code=303)
         version = request.path_params["version"]
         if not await self.db(self._campaign_exists, version):
             return self.not_found_sync(request)
+        return version
+
+    async def admin_csv(self, request: Request) -> Response:
+        from charter_kit.ack.exports import campaign_csv
+
+        version = await self._export_target(request)
+        if isinstance(version, Response):
+            return version
         return StreamingResponse(campaign_csv(self.registry, version), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="campagne-{_safe(version)}.csv"'})
 
     async def admin_xlsx(self, request: Request) -> Response:
         from charter_kit.ack.exports import campaign_xlsx
 
-        admin = self.admin_of(request)
-        if admin is None:
-            return RedirectResponse("/admin/connexion", status_code=303)
-        version = request.path_params["version"]
-        if not await self.db(self._campaign_exists, version):
-            return self.not_found_sync(request)
+        version = await self._export_target(request)
+        if isinstance(version, Response):
+            return version
         data = await self.db(campaign_xlsx, self.registry, version)
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="campagne-{_safe(version)}.xlsx"'})
