@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import html as _html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -69,43 +70,93 @@ def typography_runs(runs: Sequence[str], *, ordinals: str = "superscript") -> li
     The boundary between two runs takes no room: a space at the end of one run before a ":" at
     the start of the next becomes a no-break space, in the first run.
     """
-    atoms: list[_Atom] = []
-    ends: list[int] = []
+    text = _Text()
     for run in runs:
-        atoms.extend(_Atom(ch, ch) for ch in run)
-        ends.append(len(atoms))
-        atoms.append(_Atom("", ""))  # the boundary
-    _apply(atoms, html=False, ordinals=ordinals)
-    out, start = [], 0
-    for end in ends:
-        out.append("".join(a.output() for a in atoms[start:end]))
-        start = end + 1
-    return out
+        text.add(run, run)
+        text.add("", "")  # the boundary
+    edits = _apply(text, html=False, ordinals=ordinals)
+    return [edits.output(seg) for seg in text.segments[::2]]
 
 
 def typography_html(fragment: str) -> str:
     """An HTML page or fragment with its text nodes set the French way (tags and attributes untouched)."""
-    atoms = _html_atoms(fragment)
-    _apply(atoms, html=True, ordinals="sup")
-    return "".join(a.output() for a in atoms)
+    text = _html_text(fragment)
+    edits = _apply(text, html=True, ordinals="sup")
+    return "".join(edits.output(seg) for seg in text.segments)
 
 
-# -- atoms --------------------------------------------------------------------------------------
-@dataclass
-class _Atom:
-    """A piece of the source: ``visible`` is what the rules see ("" for markup taking no room)."""
+# -- the text as the rules see it ---------------------------------------------------------------
+# Why segments and not one object per character: a page is tens of thousands of characters and
+# the rules change a few hundred of them; the text is kept as runs and the changes as sparse
+# tables keyed by the position in the visible text.
+class _Segment(NamedTuple):
+    """A piece of the source; ``visible`` is what the rules see ("" for markup taking no room)."""
 
     source: str
     visible: str
-    fixed: bool = False
-    new: str | None = None
-    before: str = ""
-    after: str = ""
+    start: int  # where ``visible`` starts in the whole visible text
 
-    def output(self) -> str:
-        """The source, or its replacement, with what was inserted around it."""
-        body = self.source if self.new is None else self.new
-        return self.before + body + self.after
+
+class _Text:
+    """The source as segments, the visible text they make, and what must not change in it."""
+
+    def __init__(self) -> None:
+        self.segments: list[_Segment] = []
+        self._visible: list[str] = []
+        self.length = 0
+        self.fixed: list[int] = []  # visible positions of code, block boundaries, entities kept whole
+        self.seams: list[int] = []  # visible positions where markup taking no room sits
+
+    def add(self, source: str, visible: str, *, fixed: bool = False) -> None:
+        """Append a piece: plain text (``visible`` is ``source``) or one marker of markup."""
+        if not visible:
+            self.seams.append(self.length)
+        elif fixed:
+            self.fixed.append(self.length)
+        self.segments.append(_Segment(source, visible, self.length))
+        self._visible.append(visible)
+        self.length += len(visible)
+
+    def visible(self) -> str:
+        """The characters the rules read."""
+        return "".join(self._visible)
+
+    def touching(self, first: int, last: int) -> bool:
+        """Whether visible positions ``first`` to ``last`` are contiguous in the source (no tag between)."""
+        i = bisect_right(self.seams, first)
+        return i == len(self.seams) or self.seams[i] > last
+
+
+class _Edits:
+    """Changes at visible positions: a replacement, text inserted before and after."""
+
+    def __init__(self) -> None:
+        self.new: dict[int, str] = {}
+        self.before: dict[int, str] = {}
+        self.after: dict[int, str] = {}
+        self._order: list[int] | None = None
+
+    def output(self, seg: _Segment) -> str:
+        """The segment's source with the changes that fall in it."""
+        if self._order is None:
+            self._order = sorted({*self.new, *self.before, *self.after})
+        start, end = seg.start, seg.start + len(seg.visible)
+        i = bisect_left(self._order, start)
+        if i == len(self._order) or self._order[i] >= end:
+            return seg.source
+        if len(seg.visible) == 1:  # one character, an entity or a marker: its source changes whole
+            return self._char(start, seg.source)
+        out, pos = [], start
+        while i < len(self._order) and self._order[i] < end:
+            k = self._order[i]
+            out.append(seg.source[pos - start:k - start])
+            out.append(self._char(k, seg.source[k - start]))
+            pos, i = k + 1, i + 1
+        out.append(seg.source[pos - start:])
+        return "".join(out)
+
+    def _char(self, k: int, source: str) -> str:
+        return self.before.get(k, "") + self.new.get(k, source) + self.after.get(k, "")
 
 
 _INLINE_TAGS = frozenset("a abbr b bdi bdo cite data dfn em i ins del mark q s small span strong sub sup "
@@ -118,13 +169,13 @@ _TOKEN_RE = re.compile(
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-def _html_atoms(source: str) -> list[_Atom]:
-    atoms: list[_Atom] = []
+def _html_text(source: str) -> _Text:
+    text = _Text()
     pos = 0
     while pos < len(source):
         m = _TOKEN_RE.search(source, pos)
         end = m.start() if m else len(source)
-        _text_atoms(source[pos:end], atoms)
+        _add_text(source[pos:end], text)
         if not m:
             break
         name = (m.group(1) or "").lower()
@@ -134,87 +185,95 @@ def _html_atoms(source: str) -> list[_Atom]:
             stop = close.end() if close else len(source)
             # Code inside a sentence reads as a word; a block of code or a script ends the text.
             block = name in ("script", "style", "pre", "textarea", "template", "title")
-            atoms.append(_Atom(source[m.start():stop], _BREAK if block else _OPAQUE, fixed=True))
+            text.add(source[m.start():stop], _BREAK if block else _OPAQUE, fixed=True)
             pos = stop
             continue
         inline = name in _INLINE_TAGS and not token.startswith("<!")
-        atoms.append(_Atom(token, "" if inline or token.startswith("<!--") else _BREAK, fixed=True))
+        text.add(token, "" if inline or token.startswith("<!--") else _BREAK, fixed=True)
         pos = m.end()
-    return atoms
+    return text
 
 
-def _text_atoms(text: str, atoms: list[_Atom]) -> None:
+def _add_text(chunk: str, text: _Text) -> None:
     pos = 0
-    for m in _ENTITY_RE.finditer(text):
-        atoms.extend(_Atom(ch, ch) for ch in text[pos:m.start()])
+    for m in _ENTITY_RE.finditer(chunk):
+        if m.start() > pos:
+            text.add(chunk[pos:m.start()], chunk[pos:m.start()])
         char = _html.unescape(m.group())
-        atoms.append(_Atom(m.group(), char) if len(char) == 1 else _Atom(m.group(), _OPAQUE, fixed=True))
+        if len(char) == 1:
+            text.add(m.group(), char)
+        else:
+            text.add(m.group(), _OPAQUE, fixed=True)
         pos = m.end()
-    atoms.extend(_Atom(ch, ch) for ch in text[pos:])
+    if pos < len(chunk):
+        text.add(chunk[pos:], chunk[pos:])
 
 
 # -- the rules ----------------------------------------------------------------------------------
-def _apply(atoms: list[_Atom], *, html: bool, ordinals: str) -> None:
-    index = [i for i, a in enumerate(atoms) if a.visible]
-    visible = "".join(atoms[i].visible for i in index)
-    frozen = [atoms[i].fixed for i in index]
+def _apply(text: _Text, *, html: bool, ordinals: str) -> _Edits:
+    visible = text.visible()
+    frozen = bytearray(len(visible))
+    for k in text.fixed:
+        frozen[k] = 1
     for m in _PROTECTED_RE.finditer(visible):
-        for k in range(m.start(), m.end()):
-            frozen[k] = True
-
-    def free(k: int) -> bool:
-        return not frozen[k]
+        frozen[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    edits = _Edits()
+    new, before, after = edits.new, edits.before, edits.after
 
     def replace_run(start: int, end: int, char: str) -> None:
         if end - start == 1 and visible[start] == char:
             return
-        if not all(free(k) for k in range(start, end)):
+        if frozen.find(1, start, end) != -1:
             return
-        atoms[index[start]].new = char
+        new[start] = char
         for k in range(start + 1, end):
-            atoms[index[k]].new = ""
+            new[k] = ""
 
     for m in _RUN_BEFORE_RE.finditer(visible):
         replace_run(m.start(), m.end(), BEFORE[visible[m.end()]])
     for m in _MISSING_BEFORE_RE.finditer(visible):
         k = m.start(1) if m.group(1) else m.start(2)
-        if free(k) and free(k - 1):
-            atoms[index[k]].before = BEFORE[visible[k]]
+        if not frozen[k] and not frozen[k - 1]:
+            before[k] = BEFORE[visible[k]]
     for m in _AFTER_OPEN_RE.finditer(visible):
         if m.end() < len(visible) and visible[m.end()] in BEFORE:
             continue  # "« :": the mark's own space wins, so a second pass finds nothing to do
         replace_run(m.start(), m.end(), NNBSP)
     for m in _OPEN_NO_SPACE_RE.finditer(visible):
-        if free(m.start()):
-            atoms[index[m.start()]].after = NNBSP
+        if not frozen[m.start()]:
+            after[m.start()] = NNBSP
     for m in _CLOSE_NO_SPACE_RE.finditer(visible):
-        if free(m.start()):
-            atoms[index[m.start()]].before = NNBSP
+        if not frozen[m.start()]:
+            before[m.start()] = NNBSP
     for m in _NUMBER_WORD_RE.finditer(visible):
-        if free(m.start(1)) and atoms[index[m.start(1)]].new is None:
+        if not frozen[m.start(1)] and m.start(1) not in new:
             replace_run(m.start(1), m.end(1), NBSP)
     for regex, char in ((_ABBREV_NUMBER_RE, NBSP), (_THOUSANDS_RE, NNBSP)):
         for m in regex.finditer(visible):
-            if free(m.start()) and atoms[index[m.start()]].new is None:
+            if not frozen[m.start()] and m.start() not in new:
                 replace_run(m.start(), m.end(), char)
-    for k, ch in enumerate(visible):
-        if ch == "'" and free(k):
-            atoms[index[k]].new = APOSTROPHE
+    for m in _APOSTROPHE_RE.finditer(visible):
+        if not frozen[m.start()]:
+            new[m.start()] = APOSTROPHE
     if ordinals != "keep":
-        _ordinals(atoms, index, visible, frozen, html=html)
+        _ordinals(text, edits, visible, frozen, html=html)
+    return edits
 
 
-def _ordinals(atoms: list[_Atom], index: list[int], visible: str, frozen: list[bool], *, html: bool) -> None:
+_APOSTROPHE_RE = re.compile("'")
+
+
+def _ordinals(text: _Text, edits: _Edits, visible: str, frozen: bytearray, *, html: bool) -> None:
     for m in ORDINAL_RE.finditer(visible):
         start, end = m.start(2), m.end(2)
-        if any(frozen[k] for k in range(m.start(), end)):
+        if frozen.find(1, m.start(), end) != -1:
             continue
         # Number and ending must touch in the source: "1<sup>er</sup>" is already set.
-        if index[end - 1] - index[m.start()] != end - 1 - m.start():
+        if not text.touching(m.start(), end - 1):
             continue
         if html:
-            atoms[index[start]].before += "<sup>"
-            atoms[index[end - 1]].after = "</sup>" + atoms[index[end - 1]].after
+            edits.before[start] = edits.before.get(start, "") + "<sup>"
+            edits.after[end - 1] = "</sup>" + edits.after.get(end - 1, "")
         else:
             for k in range(start, end):
-                atoms[index[k]].new = visible[k].translate(_SUPERSCRIPT)
+                edits.new[k] = visible[k].translate(_SUPERSCRIPT)
