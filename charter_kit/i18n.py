@@ -10,7 +10,11 @@ translates both.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CATALOGS = Path(__file__).resolve().parent / "catalogs"
@@ -20,9 +24,31 @@ LANGUAGES = ("fr",)
 
 gettext.bindtextdomain(DOMAIN, str(CATALOGS))
 
+#: A language imposed on one request or task whatever the locale (the registry's web pages are French).
+_imposed: contextvars.ContextVar[str | None] = contextvars.ContextVar("charter_kit_language", default=None)
+
+
+@functools.lru_cache(maxsize=None)
+def _catalog(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, str(CATALOGS), languages=[language], fallback=True)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Messages in ``language`` ("fr", "en") inside the block and the threads it starts work in,
+    whatever the locale: a context variable, so other requests and threads keep their own."""
+    token = _imposed.set(language)
+    try:
+        yield
+    finally:
+        _imposed.reset(token)
+
 
 def _(message: str) -> str:
     """``message`` in the user's language."""
+    imposed = _imposed.get()
+    if imposed is not None:
+        return _catalog(imposed).gettext(message)
     return gettext.dgettext(DOMAIN, message)
 
 
@@ -33,6 +59,9 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the user's language."""
+    imposed = _imposed.get()
+    if imposed is not None:
+        return _catalog(imposed).ngettext(singular, plural, n)
     return gettext.dngettext(DOMAIN, singular, plural, n)
 
 

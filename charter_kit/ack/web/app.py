@@ -32,6 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import speaking
 
 from charter_kit.ack import campaigns as camp
 from charter_kit.ack.config import PROJECT_ENV, AckConfig, default_privacy_notice, load_config
@@ -45,6 +46,18 @@ from charter_kit.ack.web.security import Guard, SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("charter_kit.ack.web")
+
+
+class French:
+    """Every message a request meets in French, whatever the server's locale: the employees' pages and
+    HR's dashboard are in the charter's language (a failed reminder, why someone is pending)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        with speaking("fr"):
+            await self.app(scope, receive, send)
 
 
 class Unavailable(Exception):
@@ -79,7 +92,7 @@ def create_app(config: AckConfig, registry: Registry | None = None) -> Starlette
         Route("/static/logo", web.logo),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders, https=guard.https)],
+    app = Starlette(routes=routes, middleware=[Middleware(French), Middleware(SecurityHeaders, https=guard.https)],
                     exception_handlers={404: web.not_found, 405: web.not_allowed, 500: web.server_error,
                                         Unavailable: web.unavailable})
     app.state.registry = registry
