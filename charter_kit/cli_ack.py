@@ -188,7 +188,7 @@ def status_cmd(obj: _Ctx, version: str | None, pending: bool) -> None:
     from charter_kit.ack.versions import records
 
     _config, registry = obj.open(sync=True)
-    with registry.errors("la lecture du registre"), registry.read() as session:
+    with registry.errors(_("reading the registry")), registry.read() as session:
         campaign = get_campaign(session, version) if version else latest_campaign(session)
         if campaign is None:
             raise AckError(_("no campaign is open"), hint=_("open one with {command}").format(
@@ -247,7 +247,7 @@ def export_cmd(obj: _Ctx, matricule: str | None, version: str | None, fmt: str, 
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError(_("--format xlsx writes a file: give it with -o FILE"))
-    with registry.errors("l'export"):
+    with registry.errors(_("the export")):
         data = campaign_xlsx(registry, version) if fmt == "xlsx" else "".join(campaign_csv(registry, version))
     if output is None:
         click.echo(data, nl=False)
@@ -276,7 +276,7 @@ def verify_cmd(obj: _Ctx, anchors: list[tuple[int, str]]) -> None:
     from charter_kit.ack.events import verify
 
     _config, registry = obj.open()
-    with registry.errors("la vérification"):
+    with registry.errors(_("the check")):
         result = verify(registry, anchors=anchors)
     if not result.ok:
         raise AckError(_("registry altered: {problem}").format(problem=result.problem),

@@ -20,6 +20,7 @@ from sqlalchemy import and_, exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import _
 
 from charter_kit.ack.db import Acknowledgement, Campaign, Employee, Registry, iso
 from charter_kit.ack.events import NewEvent, append, append_many
@@ -28,6 +29,7 @@ from charter_kit.ack.versions import VersionRecord, carries_forward, find, recor
 LINK, SSO, CARRIED = "link", "sso", "carried"
 #: Ids per IN (...) list: PostgreSQL takes at most 65,535 parameters a query.
 IN_CHUNK = 5000
+#: How an acknowledgement was made, in the words of the certificates, exports and pages (French documents).
 METHOD_LABELS = {LINK: "lien personnel", SSO: "connexion d'entreprise (authentification unique)",
                  CARRIED: "report d'un accusé antérieur (versions de forme seulement depuis)"}
 
@@ -46,12 +48,15 @@ def concerned(campaign: Campaign):
 
 
 def get_campaign(session: Session, version: str) -> Campaign:
-    """The campaign of a version, or a French error listing the open ones."""
+    """The campaign of a version, or an error listing the open ones."""
     found = session.execute(select(Campaign).where(Campaign.version == version)).scalar_one_or_none()
     if found is None:
-        known = ", ".join(session.execute(select(Campaign.version).order_by(Campaign.id)).scalars()) or "aucune"
-        raise AckError(f"aucune campagne pour la version {version} (campagnes : {known})",
-                       hint=f"ouvrez-la avec 'charter ack campaign {version}'")
+        known = ", ".join(session.execute(select(Campaign.version).order_by(Campaign.id)).scalars())
+        hint = _("open it with {command}").format(command=f"'charter ack campaign {version}'")
+        if not known:
+            raise AckError(_("no campaign for version {version} (no campaign yet)").format(version=version), hint=hint)
+        raise AckError(_("no campaign for version {version} (campaigns: {campaigns})").format(
+            version=version, campaigns=known), hint=hint)
     return found
 
 
@@ -79,7 +84,7 @@ class Started:
 def start_campaign(registry: Registry, version: str, *, populations: Sequence[str] = (), actor: str) -> Started:
     """Open the campaign of ``version`` (again: a no-op apart from carrying new acknowledgements)."""
     pops = "\n".join(sorted({p.strip() for p in populations if p.strip()}))
-    with registry.errors("l'ouverture de la campagne"), registry.write() as session:
+    with registry.errors(_("opening the campaign")), registry.write() as session:
         registry.lock_chain(session)
         versions = records(session)
         target = find(versions, version)
@@ -93,9 +98,9 @@ def start_campaign(registry: Registry, version: str, *, populations: Sequence[st
                 "campaign": campaign.id, "version": version, "digest": target.digest, "kind": target.kind,
                 "populations": list(populations_of(campaign)), "actor": actor}, version=version)
         elif pops and pops != campaign.population:
-            raise AckError(f"la campagne de la version {version} existe déjà pour d'autres populations "
-                           f"({', '.join(populations_of(campaign)) or 'tout le monde'})",
-                           hint="une version n'a qu'une campagne ; relancez sans --population")
+            raise AckError(_("the campaign of version {version} already exists for other populations ({populations})")
+                           .format(version=version, populations=", ".join(populations_of(campaign)) or _("everyone")),
+                           hint=_("a version has one campaign only; run it again without --population"))
         carried = carry_forward(registry, session, campaign, versions)
         total = session.scalar(select(func.count()).select_from(Employee).where(concerned(campaign))) or 0
         reack = count_reack(session, campaign, versions, target)
@@ -202,7 +207,7 @@ def acknowledge(registry: Registry, employee_id: int, campaign_id: int, method: 
         campaign = session.get(Campaign, campaign_id)
         pops = populations_of(campaign) if campaign is not None else ()
         if emp is None or campaign is None or not emp.active or (pops and emp.population not in pops):
-            raise NotConcerned("ce salarié n'est pas concerné par cette campagne")
+            raise NotConcerned(_("this employee is not concerned by this campaign"))
         versions = records(session)
         target = find(versions, campaign.version)
         existing = session.execute(select(Acknowledgement, Event.hash).join(Event, Event.id == Acknowledgement.event_id)

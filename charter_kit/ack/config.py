@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from charter_kit.errors import AckError, closest
+from charter_kit.i18n import N_, _
 
 CONFIG_PATH = Path("acks") / "config.yml"
 PROJECT_ENV = "CHARTER_ACK_PROJECT"
@@ -137,13 +138,16 @@ def load_config(root: Path) -> AckConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise AckError(f"{path} : lecture impossible ({exc})") from None
+        raise AckError(_("{file}: cannot be read ({reason})").format(file=path, reason=exc)) from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f"{path}, ligne {line + 1}" if line is not None else str(path)
-        raise AckError(f"{where} : YAML invalide ({getattr(exc, 'problem', exc)})") from None
+        problem = getattr(exc, "problem", exc)
+        if line is not None:
+            raise AckError(_("{file}, line {line}: invalid YAML ({problem})").format(
+                file=path, line=line + 1, problem=problem)) from None
+        raise AckError(_("{file}: invalid YAML ({problem})").format(file=path, problem=problem)) from None
     if not isinstance(data, dict):
-        raise AckError(f"{path} : le fichier doit contenir des clés (database, public_url, smtp…)")
+        raise AckError(_("{file}: the file must hold keys (database, public_url, smtp…)").format(file=path))
     _check(path, "", data, _TOP)
     sso = data.get("sso") or {}
     smtp = data.get("smtp") or {}
@@ -153,17 +157,21 @@ def load_config(root: Path) -> AckConfig:
     _check(path, "rate_limit.", rate, _RATE)
     ident = tuple(data.get("identification") or ("link",))
     if not ident or any(i not in ("link", "sso") for i in ident):
-        raise AckError(f"{path} : identification : valeurs possibles link et sso, reçu {list(ident)}")
+        raise AckError(_("{file}: identification: possible values link and sso, got {value}").format(
+            file=path, value=list(ident)))
     if smtp.get("security", "none") not in ("none", "starttls", "ssl"):
-        raise AckError(f"{path} : smtp.security : none, starttls ou ssl, reçu {smtp['security']!r}")
+        raise AckError(_("{file}: smtp.security: none, starttls or ssl, got {value}").format(
+            file=path, value=repr(smtp["security"])))
     if sso.get("match", "matricule") not in ("matricule", "email"):
-        raise AckError(f"{path} : sso.match : matricule ou email, reçu {sso['match']!r}")
+        raise AckError(_("{file}: sso.match: matricule or email, got {value}").format(
+            file=path, value=repr(sso["match"])))
     proxies = tuple(str(p) for p in sso.get("trusted_proxies", SsoConfig.trusted_proxies))
     for p in proxies:
         try:
             ipaddress.ip_network(p, strict=False)
         except ValueError:
-            raise AckError(f"{path} : sso.trusted_proxies : « {p} » n'est ni une adresse IP ni un réseau") from None
+            raise AckError(_("{file}: sso.trusted_proxies: '{value}' is neither an IP address nor a network").format(
+                file=path, value=p)) from None
     config = AckConfig(
         root=root, database=data.get("database"), public_url=data.get("public_url", AckConfig.public_url),
         identification=ident, token_days=data.get("token_days", 60), timezone=data.get("timezone", "Europe/Paris"),
@@ -175,16 +183,23 @@ def load_config(root: Path) -> AckConfig:
     return config
 
 
+#: What a key of each type expects, as the error says it.
+_EXPECTED = {str: N_("a text"), int: N_("a whole number"), list: N_("a list"), dict: N_("keys")}
+
+
 def _check(path: Path, prefix: str, data: dict, schema: dict[str, type]) -> None:
     for key, value in data.items():
         if key not in schema:
             near = closest(str(key), schema)
-            raise AckError(f"{path} : clé inconnue {prefix}{key}" + (f" ; vouliez-vous dire {prefix}{near} ?" if near else ""),
-                           hint="clés possibles : " + ", ".join(prefix + k for k in schema))
+            hint = _("possible keys: {keys}").format(keys=", ".join(prefix + k for k in schema))
+            if near:
+                raise AckError(_("{file}: unknown key {key}; did you mean {near}?").format(
+                    file=path, key=f"{prefix}{key}", near=f"{prefix}{near}"), hint=hint)
+            raise AckError(_("{file}: unknown key {key}").format(file=path, key=f"{prefix}{key}"), hint=hint)
         expected = schema[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            names = {str: "un texte", int: "un nombre entier", list: "une liste", dict: "des clés"}
-            raise AckError(f"{path} : {prefix}{key} : {names[expected]} attendu, reçu {value!r}")
+            raise AckError(_("{file}: {key}: {expected} expected, got {value}").format(
+                file=path, key=f"{prefix}{key}", expected=_(_EXPECTED[expected]), value=repr(value)))
 
 
 def _check_timezone(path: Path, name: str) -> None:
@@ -193,7 +208,8 @@ def _check_timezone(path: Path, name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AckError(f"{path} : timezone : fuseau horaire inconnu « {name} »", hint="par exemple Europe/Paris") from None
+        raise AckError(_("{file}: timezone: unknown time zone '{name}'").format(file=path, name=name),
+                       hint=_("for example Europe/Paris")) from None
 
 
 def default_privacy_notice(retention_years: int, dpo_email: str) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import _
 
 DEFAULT_PATH = Path("acks") / "registry.db"
 URL_ENV = "CHARTER_ACK_DATABASE_URL"
@@ -215,18 +216,19 @@ class Registry:
         try:
             parsed = make_url(url)
         except ArgumentError:
-            raise AckError(f"adresse de base de données illisible : {safe_url(url)}",
-                           hint="sqlite:///chemin/registre.db ou postgresql://utilisateur@hôte/base") from None
+            raise AckError(_("unreadable database address: {url}").format(url=safe_url(url)),
+                           hint=_("sqlite:///path/registry.db or postgresql://user@host/database")) from None
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
-            raise AckError(f"base de données non prise en charge : {self.dialect}",
-                           hint="utilisez SQLite (par défaut) ou PostgreSQL")
+            raise AckError(_("database not supported: {dialect}").format(dialect=self.dialect),
+                           hint=_("use SQLite (the default) or PostgreSQL"))
         if self.dialect == "sqlite":
             path = Path(parsed.database or "")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise AckError(f"{path.parent} : impossible de créer le dossier du registre ({exc.strerror})") from None
+                raise AckError(_("{folder}: cannot create the registry's folder ({reason})").format(
+                    folder=path.parent, reason=exc.strerror)) from None
             self.engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
             self._local_writer = threading.Lock()
@@ -238,7 +240,7 @@ class Registry:
         if upgrade:
             from charter_kit.ack.migrations import upgrade as run_upgrade
 
-            with self.errors("ouvrir"):
+            with self.errors(_("opening the registry")):
                 run_upgrade(self)
 
     def now(self) -> dt.datetime:
@@ -267,7 +269,7 @@ class Registry:
 
     @contextmanager
     def errors(self, doing: str) -> Iterator[None]:
-        """Turn database failures into one readable French error."""
+        """Turn database failures into one readable error; ``doing`` says what failed ("reading the registry")."""
         try:
             yield
         except AckError:
@@ -275,7 +277,8 @@ class Registry:
         except (OperationalError, DBAPIError) as exc:
             raise AckError(describe_db_error(exc, self.url, doing), hint=_db_hint(exc)) from None
         except SQLAlchemyError as exc:
-            raise AckError(f"registre {safe_url(self.url)} : {doing} a échoué ({_one_line(exc)})") from None
+            raise AckError(_("registry {url}: {doing} failed ({reason})").format(
+                url=safe_url(self.url), doing=doing, reason=_one_line(exc))) from None
 
     def secret(self) -> str:
         """The cookie signing secret: $CHARTER_ACK_SECRET, else one generated once and kept here."""
@@ -325,25 +328,29 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
 
 
 def describe_db_error(exc: BaseException, url: str, doing: str) -> str:
-    """A French sentence for a database failure (full disk, unreachable server, locked file)."""
+    """One sentence, in the user's language, for a database failure (full disk, unreachable server, locked file)."""
     raw = _one_line(getattr(exc, "orig", exc))
     low = raw.lower()
-    where = f"registre {safe_url(url)}"
+    url = safe_url(url)
     if is_full_disk(exc):
-        return f"{where} : le disque est plein (ou refuse l'écriture) ; rien n'a été enregistré ({doing})"
+        return _("registry {url}: the disk is full (or refuses writing); nothing was recorded ({doing})").format(
+            url=url, doing=doing)
     if "database is locked" in low:
-        return f"{where} : la base est occupée par un autre programme ; rien n'a été enregistré ({doing})"
+        return _("registry {url}: the database is busy with another program; nothing was recorded ({doing})").format(
+            url=url, doing=doing)
     if "connection" in low or "could not connect" in low or "server closed" in low or "terminating" in low:
-        return f"{where} : serveur de base de données injoignable ; rien n'a été enregistré ({doing})"
-    return f"{where} : {doing} a échoué ({raw})"
+        return _("registry {url}: database server unreachable; nothing was recorded ({doing})").format(
+            url=url, doing=doing)
+    return _("registry {url}: {doing} failed ({reason})").format(url=url, doing=doing, reason=raw)
 
 
 def _db_hint(exc: BaseException) -> str | None:
     low = _one_line(getattr(exc, "orig", exc)).lower()
     if is_full_disk(exc):
-        return "libérez de la place sur le disque du registre puis recommencez ; les enregistrements déjà faits sont intacts"
+        return _("free some space on the registry's disk, then start again; what was already recorded is intact")
     if "connection" in low or "could not connect" in low:
-        return "vérifiez que PostgreSQL est démarré et que l'adresse (--db ou CHARTER_ACK_DATABASE_URL) est juste"
+        return _("check that PostgreSQL is running and that its address (--db or {variable}) is right").format(
+            variable=URL_ENV)
     return None
 
 

@@ -23,11 +23,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from charter_kit.ack.db import Acknowledgement, Employee, Event, Registry, Throttle, Token, head, iso
+from charter_kit.i18n import _, language
 
 GENESIS = "0" * 64
 BATCH = 5000
 
-#: Event kinds, in French for the reports HR reads.
+#: Event kinds, in French for the documents HR reads (an employee's data export); messages name them
+#: by these labels in French and by their codes in English.
 KINDS = {
     "version.registered": "version enregistrée",
     "import.done": "import des salariés",
@@ -145,8 +147,9 @@ def verify(registry: Registry, *, anchors: Sequence[tuple[int, str]] = ()) -> Ve
                     return result
                 if ev.id in wanted:
                     if wanted[ev.id] != ev.hash:
-                        result.problem = (f"repère n° {ev.id} : l'empreinte notée ({wanted[ev.id][:16]}…) n'est plus "
-                                          f"celle du registre ({ev.hash[:16]}…) : le journal a été réécrit depuis")
+                        result.problem = _("mark no. {position}: the digest noted ({noted}…) is no longer the "
+                                           "registry's ({found}…): the log was rewritten since").format(
+                            position=ev.id, noted=wanted[ev.id][:16], found=ev.hash[:16])
                         return result
                     result.anchors += 1
                 result.erased += ev.data is None
@@ -156,28 +159,36 @@ def verify(registry: Registry, *, anchors: Sequence[tuple[int, str]] = ()) -> Ve
             last_id = rows[-1].id
         missing = sorted(p for p in wanted if p > result.head_position)
         if missing:
-            result.problem = (f"repère n° {missing[0]} : le registre s'arrête à l'événement n° {result.head_position} ; "
-                              "des événements ont été retirés depuis que ce repère a été noté")
+            result.problem = _("mark no. {position}: the registry ends at event no. {last}; events were removed "
+                               "since this mark was noted").format(position=missing[0], last=result.head_position)
             return result
         result.problem = _check_acknowledgements(session, result)
     return result
 
 
+def kind_name(kind: str) -> str:
+    """An event kind as a message names it: its French label in French, its code otherwise."""
+    return KINDS.get(kind, kind) if language() == "fr" else kind
+
+
 def _check_event(ev: Event, expected: int, prev: str, erased_ok: set[int]) -> str | None:
-    where = f"événement n° {ev.id} ({ev.at}, {KINDS.get(ev.kind, ev.kind)})"
     if ev.id != expected:
-        return (f"l'événement n° {expected} manque : le journal passe de n° {expected - 1} à n° {ev.id} "
-                "(enregistrement supprimé)")
+        return _("event no. {position} is missing: the log goes from no. {before} to no. {after} "
+                 "(record deleted)").format(position=expected, before=expected - 1, after=ev.id)
+    problem = None
     if ev.prev_hash != prev:
-        return f"{where} : ne désigne pas l'événement précédent (maillon rompu, enregistrement remplacé ou déplacé)"
-    if ev.data is None:
+        problem = _("does not point to the previous event (broken link, record replaced or moved)")
+    elif ev.data is None:
         if ev.id not in erased_ok:
-            return f"{where} : contenu effacé sans purge de conservation enregistrée"
+            problem = _("content erased without a logged retention purge")
     elif sha256(ev.data) != ev.data_hash:
-        return f"{where} : le contenu a été modifié après coup (son empreinte ne correspond plus)"
-    if link_hash(ev.id, ev.at, ev.kind, ev.data_hash, ev.prev_hash) != ev.hash:
-        return f"{where} : la date, la nature ou l'empreinte de l'enregistrement a été modifiée après coup"
-    return None
+        problem = _("the content was changed afterwards (its digest no longer matches)")
+    if problem is None and link_hash(ev.id, ev.at, ev.kind, ev.data_hash, ev.prev_hash) != ev.hash:
+        problem = _("the date, kind or digest of the record was changed afterwards")
+    if problem is None:
+        return None
+    return _("event no. {position} ({at}, {kind}): {problem}").format(
+        position=ev.id, at=ev.at, kind=kind_name(ev.kind), problem=problem)
 
 
 def _purged_positions(session: Session) -> set[int]:
@@ -204,17 +215,21 @@ def _check_acknowledgements(session: Session, result: Verification) -> str | Non
             return None
         for ack, matricule, ev in rows:
             result.acknowledgements += 1
-            where = f"accusé n° {ack.id} (salarié {matricule}, version {ack.version})"
+            where = _("acknowledgement no. {number} (employee {matricule}, version {version})").format(
+                number=ack.id, matricule=matricule, version=ack.version)
             if ev is None:
-                return f"{where} : aucun événement du journal ne l'a créé (ajouté directement dans la base)"
+                return _("{acknowledgement}: no event of the log created it (added straight into the database)").format(
+                    acknowledgement=where)
             if ev.kind not in ("ack.recorded", "ack.carried") or ev.data is None:
-                return f"{where} : l'événement n° {ev.id} n'est pas un accusé de réception"
+                return _("{acknowledgement}: event no. {position} is not an acknowledgement").format(
+                    acknowledgement=where, position=ev.id)
             data = json.loads(ev.data)
             claims = {"matricule": matricule, "version": ack.version, "method": ack.method, "at": ack.at}
             wrong = [k for k, v in claims.items() if data.get(k) != v]
             if wrong or ev.employee_id != ack.employee_id:
-                return (f"{where} : ne correspond pas à l'événement n° {ev.id} du journal "
-                        f"({', '.join(wrong) or 'salarié'} modifié après coup)")
+                return _("{acknowledgement}: does not match event no. {position} of the log ({fields} changed "
+                         "afterwards)").format(acknowledgement=where, position=ev.id,
+                                               fields=", ".join(wrong) or _("the employee"))
         last_id = rows[-1][0].id
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import _
 
 from charter_kit.ack.campaigns import CARRIED, METHOD_LABELS, concerned, get_campaign
 from charter_kit.ack.config import AckConfig, default_privacy_notice
@@ -24,6 +25,7 @@ from charter_kit.ack.events import KINDS, append
 from charter_kit.ack.invitations import safe_cell
 from charter_kit.ack.versions import find, records, release_view
 
+#: The columns and states of a campaign's export: a French file HR opens, whatever the locale.
 HEADER = ("matricule", "nom", "courriel", "société", "établissement", "population", "état", "date (UTC)",
           "moyen", "version acceptée avant")
 STATES = {"acknowledged": "accusé", "carried": "reporté", "later": "version ultérieure acceptée",
@@ -114,11 +116,11 @@ def employee_export(registry: Registry, config: AckConfig, matricule: str, *, ac
 
     The request itself is logged (who exported whose data, when).
     """
-    with registry.errors("l'export des données"), registry.write() as session:
+    with registry.errors(_("exporting the data")), registry.write() as session:
         emp = session.execute(select(Employee).where(Employee.matricule == matricule)).scalar_one_or_none()
         if emp is None:
-            raise AckError(f"aucun salarié de matricule {matricule} dans le registre",
-                           hint="un salarié purgé n'a plus de données dans le registre")
+            raise AckError(_("no employee with matricule {matricule} in the registry").format(matricule=matricule),
+                           hint=_("an employee who was purged has no data left in the registry"))
         acks = session.execute(select(Acknowledgement, Event.hash).join(Event, Event.id == Acknowledgement.event_id)
                                .where(Acknowledgement.employee_id == emp.id).order_by(Acknowledgement.id)).all()
         source_versions = {a.id: a.version for a, _ in acks}

@@ -19,20 +19,23 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import N_, _, ngettext
 
 from charter_kit.ack.db import Employee, Registry, iso
 from charter_kit.ack.events import NewEvent, append_many
+from charter_kit.ack.import_report import ImportReport
 
 FIELDS = ("matricule", "name", "email", "entity", "establishment", "population")
-LABELS = {"matricule": "matricule", "name": "nom", "first_name": "prénom", "last_name": "nom",
-          "email": "courriel", "entity": "société", "establishment": "établissement",
-          "population": "population"}
+#: Each field as a message names it (translated where it is shown).
+LABELS = {"matricule": N_("matricule"), "name": N_("name"), "first_name": N_("first name"), "last_name": N_("name"),
+          "email": N_("e-mail"), "entity": N_("company"), "establishment": N_("establishment"),
+          "population": N_("population")}
 LIMITS = {"matricule": 64, "name": 200, "email": 254, "entity": 200, "establishment": 200, "population": 200}
 MAX_REPORTED = 50
 
@@ -90,37 +93,6 @@ class EmployeeRow:
         return {f: getattr(self, f) for f in FIELDS}
 
 
-@dataclass
-class ImportReport:
-    """What an import did (or would do, in a dry run)."""
-
-    file: str
-    rows: int
-    encoding: str
-    delimiter: str | None
-    added: int = 0
-    updated: int = 0
-    returned: int = 0
-    left: int = 0
-    unchanged: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        """One French paragraph for HR."""
-        what = "simulation : rien n'a été écrit ; " if self.dry_run else ""
-        enc = f"{self.encoding}, séparateur {_DELIMS.get(self.delimiter, self.delimiter)}" if self.delimiter else "classeur Excel"
-        lines = [f"{self.file} : {self.rows} salarié{'s' if self.rows > 1 else ''} lu{'s' if self.rows > 1 else ''} ({enc})",
-                 f"  {what}{self.added} ajouté(s), {self.updated} modifié(s), {self.returned} revenu(s), "
-                 f"{self.left} parti(s), {self.unchanged} inchangé(s)"]
-        if self.ignored_columns:
-            lines.append("  colonnes ignorées : " + ", ".join(self.ignored_columns))
-        return "\n".join(lines)
-
-
-_DELIMS = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
-
-
 # -- reading ----------------------------------------------------------------------------------------
 def read_table(path: Path) -> Table:
     """Read a CSV or XLSX file into text cells, sniffing encoding and delimiter."""
@@ -128,24 +100,26 @@ def read_table(path: Path) -> Table:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise AckError(f"{path} : fichier introuvable") from None
+        raise AckError(_("{file}: file not found").format(file=path)) from None
     except OSError as exc:
-        raise AckError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise AckError(_("{file}: cannot be read ({reason})").format(file=path, reason=exc.strerror)) from None
     digest = hashlib.sha256(data).hexdigest()
     if data[:4] == b"PK\x03\x04":
         if path.suffix.lower() in (".ods",):
-            raise AckError(f"{path} : format OpenDocument non lu", hint="enregistrez le fichier en .xlsx ou en .csv")
+            raise AckError(_("{file}: OpenDocument format not read").format(file=path),
+                           hint=_("save the file as .xlsx or .csv"))
         return _read_xlsx(path, data, digest)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise AckError(f"{path} : ancien format Excel (.xls) non lu", hint="enregistrez le fichier en .xlsx ou en .csv")
+        raise AckError(_("{file}: old Excel format (.xls) not read").format(file=path),
+                       hint=_("save the file as .xlsx or .csv"))
     text, encoding = decode(data, path)
     return _read_csv(path, text, encoding, digest)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Bytes to text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    """Bytes to text and the encoding's name: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 avec BOM"
+        return data[3:].decode("utf-8", errors="strict"), N_("UTF-8 with BOM")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
     try:
@@ -163,7 +137,7 @@ def _read_csv(path: Path, text: str, encoding: str, digest: str) -> Table:
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise AckError(f"{path} : le fichier est vide")
+        raise AckError(_("{file}: the file is empty").format(file=path))
     delimiter = sniff_delimiter(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     header: list[str] | None = None
@@ -183,7 +157,8 @@ def _read_csv(path: Path, text: str, encoding: str, digest: str) -> Table:
             else:
                 rows.append((start, cells))
     except csv.Error as exc:
-        raise AckError(f"{path}, ligne {reader.line_num} : CSV illisible ({exc})") from None
+        raise AckError(_("{file}, line {line}: unreadable CSV ({reason})").format(
+            file=path, line=reader.line_num, reason=exc)) from None
     assert header is not None
     return Table(path.name, header, header_line, rows, encoding, delimiter, digest)
 
@@ -202,8 +177,8 @@ def _read_xlsx(path: Path, data: bytes, digest: str) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
-        raise AckError(f"{path} : classeur Excel illisible ({type(exc).__name__})",
-                       hint="ouvrez-le dans votre tableur et enregistrez-le à nouveau en .xlsx") from None
+        raise AckError(_("{file}: unreadable Excel workbook ({reason})").format(file=path, reason=type(exc).__name__),
+                       hint=_("open it in your spreadsheet and save it again as .xlsx")) from None
     try:
         sheet = book.worksheets[0]
         header: list[str] | None = None
@@ -220,7 +195,7 @@ def _read_xlsx(path: Path, data: bytes, digest: str) -> Table:
     finally:
         book.close()
     if header is None:
-        raise AckError(f"{path} : la première feuille du classeur est vide")
+        raise AckError(_("{file}: the first sheet of the workbook is empty").format(file=path))
     return Table(path.name, header, header_line, rows, "xlsx", None, digest)
 
 
@@ -259,23 +234,27 @@ def map_columns(table: Table) -> tuple[dict[str, int], list[str]]:
                 ignored.append(label.strip())
             continue
         if key in columns:
-            problems.append(f"les colonnes « {table.header[columns[key]].strip()} » et « {label.strip()} » "
-                            f"donnent toutes deux le {LABELS[key]}")
+            problems.append(_("the columns '{first}' and '{second}' both give the {field}").format(
+                first=table.header[columns[key]].strip(), second=label.strip(), field=_(LABELS[key])))
             continue
         columns[key] = index
     if "first_name" in columns and "name" in columns and "last_name" not in columns:
         columns["last_name"] = columns.pop("name")  # "Prénom" + "Nom": Nom is the family name
     has_name = "name" in columns or "last_name" in columns
     if "matricule" not in columns:
-        problems.append("colonne du matricule introuvable (en-têtes acceptés : Matricule, ID, Identifiant, "
-                        "Employee ID…)")
+        problems.append(_("matricule column not found (headers accepted: Matricule, ID, Identifiant, Employee ID…)"))
     if not has_name:
-        problems.append("colonne du nom introuvable (en-têtes acceptés : Nom, Name, Nom complet, ou Prénom et Nom)")
+        problems.append(_("name column not found (headers accepted: Nom, Name, Nom complet, or Prénom and Nom)"))
     if problems:
-        found = ", ".join(f"« {h.strip()} »" for h in table.header if h.strip()) or "aucun"
-        raise AckError(f"{table.name}, ligne {table.header_line} (en-têtes) : " + " ; ".join(problems)
-                       + f". En-têtes trouvés : {found}",
-                       hint="la première ligne non vide doit nommer les colonnes ; vérifiez aussi le séparateur")
+        found = ", ".join(_("'{header}'").format(header=h.strip()) for h in table.header if h.strip())
+        problems_text = _("; ").join(problems)
+        if found:
+            message = _("{file}, line {line} (headers): {problems}. Headers found: {headers}").format(
+                file=table.name, line=table.header_line, problems=problems_text, headers=found)
+        else:
+            message = _("{file}, line {line} (headers): {problems}. No headers found").format(
+                file=table.name, line=table.header_line, problems=problems_text)
+        raise AckError(message, hint=_("the first non-empty line must name the columns; check the separator too"))
     return columns, ignored
 
 
@@ -292,7 +271,6 @@ def check_rows(table: Table) -> tuple[list[EmployeeRow], list[str]]:
             index = columns.get(key)
             return _clean(cells[index]) if index is not None and index < len(cells) else ""
 
-        where = f"{table.name}, ligne {line}"
         if "name" in columns:
             name = cell("name")
         else:
@@ -303,22 +281,27 @@ def check_rows(table: Table) -> tuple[list[EmployeeRow], list[str]]:
         row_problems = []
         for key, value in values.items():
             if _CONTROL.search(value):
-                row_problems.append(f"{LABELS[key]} : caractère de contrôle ou retour à la ligne interdit")
+                row_problems.append(_("{field}: control character or line break not allowed").format(
+                    field=_(LABELS[key])))
             elif len(value) > LIMITS[key]:
-                row_problems.append(f"{LABELS[key]} : {len(value)} caractères, {LIMITS[key]} au plus")
+                row_problems.append(_("{field}: {count} characters, {limit} at most").format(
+                    field=_(LABELS[key]), count=len(value), limit=LIMITS[key]))
         if not values["matricule"]:
-            row_problems.append("matricule manquant")
+            row_problems.append(_("matricule missing"))
         if not values["name"]:
-            row_problems.append("nom manquant")
+            row_problems.append(_("name missing"))
         email = values["email"]
         if email and not _EMAIL.fullmatch(email):
-            row_problems.append(f"courriel « {_show(email)} » invalide")
+            row_problems.append(_("e-mail '{email}' invalid").format(email=_show(email)))
         if values["matricule"] in seen:
-            row_problems.append(f"matricule {_show(values['matricule'])} déjà présent ligne {seen[values['matricule']]}")
+            row_problems.append(_("matricule {matricule} already on line {line}").format(
+                matricule=_show(values["matricule"]), line=seen[values["matricule"]]))
         if email and email.lower() in emails:
-            row_problems.append(f"courriel {_show(email)} déjà présent ligne {emails[email.lower()]}")
+            row_problems.append(_("e-mail {email} already on line {line}").format(
+                email=_show(email), line=emails[email.lower()]))
         if row_problems:
-            problems += [f"{where} : {p}" for p in row_problems]
+            problems += [_("{file}, line {line}: {problem}").format(file=table.name, line=line, problem=p)
+                         for p in row_problems]
             continue
         seen[values["matricule"]] = line
         if email:
@@ -327,12 +310,15 @@ def check_rows(table: Table) -> tuple[list[EmployeeRow], list[str]]:
     if problems:
         shown = problems[:MAX_REPORTED]
         more = len(problems) - len(shown)
-        text = "\n".join(f"  - {p}" for p in shown) + (f"\n  … et {more} autre(s)" if more else "")
-        raise AckError(f"{len(problems)} problème{'s' if len(problems) > 1 else ''} dans {table.name} ; "
-                       f"rien n'a été importé :\n{text}",
-                       hint="corrigez ces lignes dans le fichier exporté puis relancez l'import")
+        text = "\n".join(f"  - {p}" for p in shown)
+        if more:
+            text += "\n  " + ngettext("… and {count} more", "… and {count} more", more).format(count=more)
+        raise AckError(ngettext("{count} problem in {file}; nothing was imported:\n{problems}",
+                                "{count} problems in {file}; nothing was imported:\n{problems}",
+                                len(problems)).format(count=len(problems), file=table.name, problems=text),
+                       hint=_("correct these lines in the exported file, then run the import again"))
     if not out:
-        raise AckError(f"{table.name} : aucun salarié après la ligne d'en-têtes ; rien n'a été importé")
+        raise AckError(_("{file}: no employee after the header line; nothing was imported").format(file=table.name))
     return out, ignored
 
 
@@ -353,7 +339,7 @@ def import_employees(registry: Registry, path: Path, *, actor: str, leavers: boo
     rows, ignored = check_rows(table)
     report = ImportReport(table.name, len(rows), table.encoding, table.delimiter, ignored_columns=ignored,
                           dry_run=dry_run)
-    with registry.errors("l'import des salariés"):
+    with registry.errors(_("importing the employees")):
         if dry_run:
             with registry.read() as session:
                 _apply(registry, session, rows, table, report, actor=actor, leavers=leavers, write=False)

@@ -21,7 +21,9 @@ from charter_kit.ack.events import NewEvent, append, append_many
 from charter_kit.ack.mail import Invitation, SendReport, compose, send_messages, sender_for
 from charter_kit.ack.tokens import issue
 from charter_kit.ack.versions import release_view
+from charter_kit.i18n import _
 
+#: The mail-merge file's columns: a French file format HR opens, whatever the locale.
 CSV_HEADER = ("matricule", "nom", "courriel", "société", "établissement", "lien", "valable jusqu'au",
               "version acceptée avant")
 
@@ -29,7 +31,7 @@ CSV_HEADER = ("matricule", "nom", "courriel", "société", "établissement", "li
 def issue_links(registry: Registry, config: AckConfig, version: str, *, with_email_only: bool = False,
                 limit: int | None = None, purpose: str) -> list[Invitation]:
     """Fresh personal links for the pending employees of a campaign (logged as one event)."""
-    with registry.errors("la création des liens"), registry.write() as session:
+    with registry.errors(_("making the links")), registry.write() as session:
         campaign = get_campaign(session, version)
         rows: Sequence[PendingRow] = pending(session, campaign)
         if with_email_only:
@@ -93,7 +95,7 @@ def send(registry: Registry, config: AckConfig, version: str, *, reminder: bool,
     moment = registry.now()
     messages = [(inv, compose(view, inv, sender, reminder=reminder, moment=moment)) for inv in invitations]
     report = send_messages(config.smtp, messages)
-    with registry.errors("l'enregistrement des envois"), registry.write() as session:
+    with registry.errors(_("recording the e-mails sent")), registry.write() as session:
         append_many(registry, session, [NewEvent("mail.sent", {
             "matricule": inv.matricule, "email": inv.email, "version": version, "reminder": reminder},
             inv.employee_id, version) for inv in report.sent])

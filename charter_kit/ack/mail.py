@@ -18,6 +18,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import _
 
 from charter_kit.ack.config import AckConfig, SmtpConfig
 from charter_kit.ack.fr import french_date
@@ -55,12 +56,12 @@ def parse_sender(text: str) -> Address:
             raise ValueError
         return address
     except (ValueError, IndexError, TypeError):
-        raise AckError(f"smtp.sender : « {text} » n'est pas une adresse d'expéditeur utilisable",
-                       hint='par exemple "Ressources humaines <rh@entreprise.example>"') from None
+        raise AckError(_("smtp.sender: '{value}' is not a usable sender address").format(value=text),
+                       hint=_('for example "Human resources <hr@company.example>"')) from None
 
 
 def compose(view: ReleaseView, inv: Invitation, sender: Address, *, reminder: bool, moment) -> EmailMessage:
-    """The mail asking one employee to acknowledge a version (plain text)."""
+    """The mail asking one employee to acknowledge a version (plain text, in French: the charter's language)."""
     msg = EmailMessage(policy=SMTP_POLICY)
     subject = f"{'Rappel : ' if reminder else ''}{view.title} – accusé de réception de la version {view.version}"
     msg["Subject"] = _one_line(subject)
@@ -105,9 +106,10 @@ def send_messages(smtp: SmtpConfig, messages: Sequence[tuple[Invitation, EmailMe
     try:
         client = _connect(smtp)
     except (OSError, smtplib.SMTPException) as exc:
-        raise AckError(f"serveur de courrier {smtp.host}:{smtp.port} injoignable ({_reason(exc)}) ; aucun courriel envoyé",
-                       hint="vérifiez la section smtp de acks/config.yml ; les liens restent exportables par "
-                            "'charter ack links --csv'") from None
+        raise AckError(_("mail server {server} unreachable ({reason}); no e-mail sent").format(
+            server=f"{smtp.host}:{smtp.port}", reason=_reason(exc)),
+                       hint=_("check the smtp section of acks/config.yml; the links can still be exported with "
+                              "{command}").format(command="'charter ack links --csv'")) from None
     try:
         for inv, msg in messages:
             try:
@@ -117,7 +119,7 @@ def send_messages(smtp: SmtpConfig, messages: Sequence[tuple[Invitation, EmailMe
                 report.failed.append((inv, _reason(exc)))
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 # The connection dropped: what is left is reported, not silently skipped.
-                report.failed += [(i, f"connexion interrompue ({_reason(exc)})")
+                report.failed += [(i, _("connection lost ({reason})").format(reason=_reason(exc)))
                                   for i, _ in messages[len(report.sent) + len(report.failed):]]
                 break
     finally:
@@ -153,6 +155,6 @@ def sender_for(config: AckConfig, view: ReleaseView) -> Address:
     """The From address: smtp.sender, else the HR contact of the charter."""
     text = config.smtp.sender or (f"Ressources humaines <{view.hr_email}>" if view.hr_email else "")
     if not text:
-        raise AckError("aucune adresse d'expéditeur : ni smtp.sender dans acks/config.yml ni contact rh dans la charte",
-                       hint='ajoutez smtp: {sender: "Ressources humaines <rh@entreprise.example>"}')
+        raise AckError(_("no sender address: neither smtp.sender in acks/config.yml nor an rh contact in the charter"),
+                       hint=_('add smtp: {sender: "Human resources <hr@company.example>"}'))
     return parse_sender(text)

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from charter_kit.errors import AckError
+from charter_kit.i18n import _
 
 from charter_kit.ack.campaigns import CARRIED, METHOD_LABELS
 from charter_kit.ack.config import AckConfig
@@ -66,24 +67,27 @@ class Certificate:
 
 def certificate(registry: Registry, config: AckConfig, matricule: str, version: str | None = None) -> Certificate:
     """Gather the certificate of one employee (by matricule) for a version (default: the newest acknowledged)."""
-    with registry.errors("la lecture du registre"), registry.read() as session:
+    with registry.errors(_("reading the registry")), registry.read() as session:
         emp = session.execute(select(Employee).where(Employee.matricule == matricule)).scalar_one_or_none()
         if emp is None:
-            raise AckError(f"aucun salarié de matricule {matricule} dans le registre",
-                           hint="vérifiez le matricule ; un salarié purgé n'a plus de données")
+            raise AckError(_("no employee with matricule {matricule} in the registry").format(matricule=matricule),
+                           hint=_("check the matricule; an employee who was purged has no data left"))
         versions = records(session)
         acks = {a.version: a for a in session.execute(select(Acknowledgement)
                                                       .where(Acknowledgement.employee_id == emp.id)).scalars()}
         if version is None:
             done = [v for v in versions if v.version in acks]
             if not done:
-                raise AckError(f"{emp.matricule} ({emp.name}) n'a encore accusé réception d'aucune version")
+                raise AckError(_("{matricule} ({name}) has not acknowledged any version yet").format(
+                    matricule=emp.matricule, name=emp.name))
             version = done[-1].version
         target = find(versions, version)
         ack = acks.get(version)
         if ack is None:
-            raise AckError(f"{emp.matricule} ({emp.name}) n'a pas accusé réception de la version {version}",
-                           hint="'charter ack status " + version + "' liste les salariés en attente")
+            raise AckError(_("{matricule} ({name}) has not acknowledged version {version}").format(
+                matricule=emp.matricule, name=emp.name, version=version),
+                           hint=_("{command} lists the pending employees").format(
+                               command=f"'charter ack status {version}'"))
         ev = session.get(Event, ack.event_id)
         source = session.get(Acknowledgement, ack.carried_from_id) if ack.carried_from_id else None
         source_ev = session.get(Event, source.event_id) if source else None

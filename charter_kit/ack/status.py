@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from charter_kit.ack.campaigns import CARRIED, LINK, SSO, count_reack, concerned, get_campaign, populations_of
 from charter_kit.ack.db import Acknowledgement, Campaign, Employee, Registry
 from charter_kit.ack.versions import VersionRecord, find, records, substantive_between
+from charter_kit.i18n import N_, _, language, ngettext
 
 
 # -- campaign status --------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ class Status:
 
 def status(registry: Registry, version: str) -> Status:
     """Where a campaign stands (one grouped query, fast at a million acknowledgements)."""
-    with registry.errors("la lecture du registre"), registry.read() as session:
+    with registry.errors(_("reading the registry")), registry.read() as session:
         campaign = get_campaign(session, version)
         return campaign_status(session, campaign)
 
@@ -209,26 +210,38 @@ def _previous_versions(session: Session, ids: Sequence[int], versions: Sequence[
 
 
 def why_pending(versions: Sequence[VersionRecord], previous: str | None, version: str) -> str:
-    """A French phrase: first acknowledgement, or which substantive versions require a new one."""
+    """A phrase in the user's language (French on the dashboard): first acknowledgement, or which
+    substantive versions require a new one."""
     if previous is None:
-        return "premier accusé de réception"
+        return _("first acknowledgement")
     subs = substantive_between(versions, find(versions, previous), find(versions, version))
-    names = ", ".join(v.version for v in subs)
-    return f"à renouveler : a accepté {previous}, version{'s' if len(subs) > 1 else ''} substantielle{'s' if len(subs) > 1 else ''} depuis : {names}"
+    return ngettext("to renew: accepted {previous}, substantive version since: {versions}",
+                    "to renew: accepted {previous}, substantive versions since: {versions}", len(subs)).format(
+        previous=previous, versions=", ".join(v.version for v in subs))
+
+
+#: The columns of the table `charter ack status` prints.
+COLUMNS = (N_("company"), N_("establishment"), N_("concerned"), N_("acknowledged"), N_("carried"), N_("later"),
+           N_("pending"), "%")
 
 
 def status_text(st: Status, versions: Sequence[VersionRecord], pending_rows: Sequence[PendingRow] = ()) -> str:
-    """What `charter ack status` prints."""
+    """What `charter ack status` prints, in the user's language."""
     t = st.totals
-    kind = "modification substantielle" if st.kind == "substantive" else "modification de forme"
-    pops = ", ".join(st.populations) if st.populations else "tous les salariés actifs"
-    lines = [f"Campagne {st.version} ({kind}), ouverte le {st.created_at[:10]}, pour : {pops}",
-             f"  {t.total} concernés : {t.acknowledged} accusés, {t.carried} reportés (versions de forme), "
-             f"{t.later} sur une version ultérieure, {t.pending} en attente ({_pct(t.percent)} faits)"]
+    kind = _("substantive change") if st.kind == "substantive" else _("editorial change")
+    pops = ", ".join(st.populations) if st.populations else _("all active employees")
+    lines = [_("Campaign {version} ({kind}), opened on {date}, for: {populations}").format(
+                 version=st.version, kind=kind, date=st.created_at[:10], populations=pops),
+             "  " + _("{total} concerned: {acknowledged} acknowledged, {carried} carried over (editorial versions), "
+                      "{later} on a later version, {pending} pending ({percent} done)").format(
+                 total=t.total, acknowledged=t.acknowledged, carried=t.carried, later=t.later, pending=t.pending,
+                 percent=_pct(t.percent))]
     if st.reack_pending:
-        lines.append(f"  dont {st.reack_pending} doivent accuser réception à nouveau (version substantielle depuis "
-                     "leur dernier accusé)")
-    header = ("société", "établissement", "concernés", "accusés", "reportés", "ultérieure", "en attente", "%")
+        lines.append("  " + ngettext("including {count} who must acknowledge again (a substantive version since "
+                                     "their last acknowledgement)",
+                                     "including {count} who must acknowledge again (a substantive version since "
+                                     "their last acknowledgement)", st.reack_pending).format(count=st.reack_pending))
+    header = tuple(_(c) if c != "%" else c for c in COLUMNS)
     table = [header] + [(g.entity or "—", g.establishment or "—", str(g.total), str(g.acknowledged), str(g.carried),
                          str(g.later), str(g.pending), _pct(g.percent)) for g in st.groups]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
@@ -238,17 +251,19 @@ def status_text(st: Status, versions: Sequence[VersionRecord], pending_rows: Seq
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     if st.progress:
-        lines += ["", "Progression (accusés cumulés de cette version) :"]
+        lines += ["", _("Progress (acknowledgements of this version, cumulative):")]
         lines += [f"  {d}  {n}" for d, n in st.progress]
     if pending_rows:
-        lines += ["", "En attente :"]
+        lines += ["", _("Pending:")]
         lines += [f"  {p.matricule}  {p.name}  {p.entity or '—'} / {p.establishment or '—'}  "
                   f"({why_pending(versions, p.previous, st.version)})" for p in pending_rows]
     return "\n".join(lines)
 
 
 def _pct(value: float) -> str:
-    return f"{value:.1f} %".replace(".", ",")
+    """A share as the reader writes it: 12.5% in English, 12,5 % in French."""
+    number = f"{value:.1f}"
+    return _("{percent}%").format(percent=number.replace(".", ",") if language() == "fr" else number)
 
 
 def day_of(moment: str) -> dt.date:

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from charter_kit.errors import AckError, CharterError
+from charter_kit.i18n import _
 from charter_kit.locales import fr
 from charter_kit.store import releases as store, verify as store_verify  # the one import of the release store
 
@@ -28,6 +29,7 @@ from charter_kit.ack.events import append
 
 SUBSTANTIVE, EDITORIAL = "substantive", "editorial"
 KIND_LABELS = fr.RELEASE_KIND
+#: The charter's status as employees' pages and certificates name it (French documents).
 STATUS_LABELS = {"annexe-reglement-interieur": "annexe au règlement intérieur",
                  "note-de-service": "note de service", "guide": "guide de bonnes pratiques"}
 
@@ -51,8 +53,10 @@ def load_store(root: Path) -> list:
         releases = store.load_releases(Path(root))
         store_verify.check_integrity(releases)
     except CharterError as exc:
-        raise AckError(f"magasin des versions de {root} illisible ou altéré :\n{exc.message}",
-                       hint="lancez 'charter verify' ; restaurez les versions depuis le gestionnaire de versions") from None
+        raise AckError(_("the release store of {folder} is unreadable or altered:\n{problems}").format(
+            folder=root, problems=exc.message),
+                       hint=_("run {command}; restore the releases from version control").format(
+                           command="'charter verify'")) from None
     return releases
 
 
@@ -60,17 +64,18 @@ def sync(registry: Registry, root: Path) -> list[str]:
     """Register the releases the registry does not know yet; refuse a release whose digest changed."""
     releases = load_store(root)
     added = []
-    with registry.errors("l'enregistrement des versions"), registry.write() as session:
+    with registry.errors(_("registering the versions")), registry.write() as session:
         known = {v.version: v for v in session.execute(select(Version)).scalars()}
         seq = max((v.seq for v in known.values()), default=0)
         for release in releases:
             have = known.get(release.version)
             if have is not None:
                 if have.digest != release.digest:
-                    raise AckError(f"la version {release.version} du magasin n'a plus l'empreinte enregistrée "
-                                   f"({release.digest[:12]}… au lieu de {have.digest[:12]}…)",
-                                   hint="une version publiée ne change jamais : restaurez releases/"
-                                        f"{release.version}/ depuis le gestionnaire de versions")
+                    raise AckError(_("version {version} of the store no longer has the recorded digest "
+                                     "({digest}… instead of {recorded}…)").format(
+                        version=release.version, digest=release.digest[:12], recorded=have.digest[:12]),
+                                   hint=_("a published version never changes: restore {folder} from version "
+                                          "control").format(folder=f"releases/{release.version}/"))
                 continue
             seq += 1
             session.add(Version(version=release.version, seq=seq, digest=release.digest, date=release.date,
@@ -91,13 +96,18 @@ def records(session) -> list[VersionRecord]:
 
 
 def find(versions: Sequence[VersionRecord], version: str) -> VersionRecord:
-    """The registered version, or a French error listing the known ones."""
+    """The registered version, or an error listing the known ones."""
     for v in versions:
         if v.version == version:
             return v
-    known = ", ".join(v.version for v in versions) or "aucune"
-    raise AckError(f"version {version} inconnue du registre (versions : {known})",
-                   hint="créez-la avec 'charter release' ; le registre lit le dossier releases/ du projet")
+    known = ", ".join(v.version for v in versions)
+    hint = _("create it with {command}; the registry reads the project's releases/ folder").format(
+        command="'charter release'")
+    if not known:
+        raise AckError(_("version {version} unknown to the registry (no version yet)").format(version=version),
+                       hint=hint)
+    raise AckError(_("version {version} unknown to the registry (versions: {versions})").format(
+        version=version, versions=known), hint=hint)
 
 
 def substantive_between(versions: Sequence[VersionRecord], acked: VersionRecord,

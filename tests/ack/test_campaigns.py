@@ -52,7 +52,7 @@ def test_acknowledging_twice_is_harmless(registry, employees):
     assert data["ip"] == "192.0.2.7" and data["method"] == "link" and data["digest"] == first.digest
 
 
-def test_substantive_version_requires_a_new_acknowledgement(registry, employees, horizon):
+def test_substantive_version_requires_a_new_acknowledgement(registry, employees, horizon, monkeypatch):
     start_campaign(registry, "2.0.0", actor="rh")
     for m in ("H001", "H002", "H003"):
         acknowledge(registry, employees[m], 1, LINK)
@@ -66,10 +66,16 @@ def test_substantive_version_requires_a_new_acknowledgement(registry, employees,
         rows = {r.matricule: r.previous for r in pending(session, get_campaign(session, "2.1.0"))}
         text = status_text(campaign_status(session, get_campaign(session, "2.1.0")), records(session),
                            pending(session, get_campaign(session, "2.1.0")))
+        monkeypatch.setenv("LANGUAGE", "fr_FR.UTF-8")  # what HR reads in French
+        french = status_text(campaign_status(session, get_campaign(session, "2.1.0")), records(session),
+                             pending(session, get_campaign(session, "2.1.0")))
     assert rows == {"H001": "2.0.0", "H002": "2.0.0", "H003": "2.0.0", "H004": None, "H005": None}
-    assert "à renouveler : a accepté 2.0.0, version substantielle depuis : 2.1.0" in text
-    assert "premier accusé de réception" in text
-    assert "dont 3 doivent accuser réception à nouveau" in text
+    assert "to renew: accepted 2.0.0, substantive version since: 2.1.0" in text
+    assert "first acknowledgement" in text
+    assert "including 3 who must acknowledge again" in text
+    assert "à renouveler : a accepté 2.0.0, version substantielle depuis : 2.1.0" in french
+    assert "premier accusé de réception" in french
+    assert "dont 3 doivent accuser réception à nouveau" in french
 
 
 def test_editorial_versions_carry_acknowledgements_forward(registry, employees, horizon):
@@ -126,7 +132,7 @@ def test_populations_limit_a_campaign(registry, employees):
     assert started.concerned == 2
     with pytest.raises(NotConcerned):
         acknowledge(registry, employees["H002"], started.campaign_id, LINK)
-    with pytest.raises(AckError, match="existe déjà pour d'autres populations"):
+    with pytest.raises(AckError, match="already exists for other populations"):
         start_campaign(registry, "2.0.0", populations=["autres"], actor="rh")
 
 
@@ -141,20 +147,20 @@ def test_a_leaver_cannot_acknowledge_and_leaves_the_counts(registry, employees, 
 
 
 def test_unknown_version_and_changed_release(registry, horizon):
-    with pytest.raises(AckError, match=r"version 9\.9\.9 inconnue du registre \(versions : 1\.0\.0, 1\.1\.0, 2\.0\.0\)"):
+    with pytest.raises(AckError, match=r"version 9\.9\.9 unknown to the registry \(versions: 1\.0\.0, 1\.1\.0, 2\.0\.0\)"):
         start_campaign(registry, "9.9.9", actor="rh")
     # A release rewritten in the store (same version, other text) is refused, never re-registered.
     import shutil
 
     shutil.rmtree(horizon / "releases" / "2.0.0")
     add_release(horizon, "2.0.0", "substantive", date="2027-06-01", effective="2027-09-01", words=True)
-    with pytest.raises(AckError, match="la version 2.0.0 du magasin n'a plus l'empreinte enregistrée"):
+    with pytest.raises(AckError, match="version 2.0.0 of the store no longer has the recorded digest"):
         sync(registry, horizon)
 
 
 def test_damaged_store_is_refused(registry, horizon):
     (horizon / "releases" / "1.1.0" / "charter.json").write_text("{}")
-    with pytest.raises(AckError, match="magasin des versions .* illisible ou altéré"):
+    with pytest.raises(AckError, match="the release store of .* is unreadable or altered"):
         sync(registry, horizon)
 
 

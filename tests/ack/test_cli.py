@@ -78,7 +78,7 @@ def test_errors_are_one_french_message(horizon, tmp_path):
            "Conseil : créez-la avec 'charter release'")
     failed(charter("ack", "-p", p, "import", tmp_path / "absent.csv"), "absent.csv : fichier introuvable")
     bad = write_csv(tmp_path / "bad.csv", "Matricule;Nom\n1;\n")
-    failed(charter("ack", "-p", p, "import", bad), "bad.csv, ligne 2 : nom manquant", "rien n'a été importé")
+    failed(charter("ack", "-p", p, "import", bad), "bad.csv, ligne 2 : nom manquant", "rien n’a été importé")
     failed(charter("ack", "-p", p, "status"), "aucune campagne ouverte")
     failed(charter("ack", "-p", p, "links", "2.0.0", "--csv", tmp_path / "x.csv"), "aucune campagne pour la version 2.0.0")
     failed(charter("ack", "-p", p, "verify", "--anchor", "12:abc"), "n’est pas POSITION:EMPREINTE", code=2)
@@ -94,7 +94,7 @@ def test_config_file_errors_name_the_key(horizon):
     (horizon / "acks" / "config.yml").write_text("public_url: https://accuses.example\nsmpt: {host: x}\n")
     failed(charter("ack", "-p", p, "status"), "acks/config.yml : clé inconnue smpt ; vouliez-vous dire smtp ?")
     (horizon / "acks" / "config.yml").write_text("sso: {trusted_proxies: [le-proxy]}\n")
-    failed(charter("ack", "-p", p, "status"), "sso.trusted_proxies : « le-proxy » n'est ni une adresse IP ni un réseau")
+    failed(charter("ack", "-p", p, "status"), "sso.trusted_proxies : « le-proxy » n’est ni une adresse IP ni un réseau")
 
 
 def test_missing_extra_says_how_to_install(horizon, monkeypatch):

@@ -63,7 +63,7 @@ def test_whole_flow_on_the_listed_example(horizon_full: Path, tmp_path: Path, sm
         encoding="utf-8")
 
     # 1. Employees, and the campaign of the current release.
-    assert "5 salariés lus" in charter("ack", "-p", p, "import", write_csv(tmp_path / "salaries.csv"))
+    assert "5 employees read" in charter("ack", "-p", p, "import", write_csv(tmp_path / "salaries.csv"))
     out = charter("ack", "-p", p, "campaign", current)
     assert f"campaign {current} (substantive change) opened: 5 employees" in out
     charter("ack", "-p", p, "links", current, "--csv", tmp_path / "liens.csv")
@@ -93,8 +93,8 @@ def test_whole_flow_on_the_listed_example(horizon_full: Path, tmp_path: Path, sm
             assert "3 employees must acknowledge again" in out
             status = charter("ack", "-p", p, "status", substantive)
             for m in ("H001", "H002", "H003"):
-                assert re.search(rf"{m} .*à renouveler : a accepté {re.escape(current)}, version substantielle "
-                                 rf"depuis : {re.escape(substantive)}", status)
+                assert re.search(rf"{m} .*to renew: accepted {re.escape(current)}, substantive version "
+                                 rf"since: {re.escape(substantive)}", status)
             charter("ack", "-p", p, "links", substantive, "--csv", tmp_path / "liens-2.csv")
             new_links = {row[0]: row[5] for row in csv.reader(
                 io.StringIO((tmp_path / "liens-2.csv").read_text(encoding="utf-8-sig")), delimiter=";")}
@@ -111,7 +111,7 @@ def test_whole_flow_on_the_listed_example(horizon_full: Path, tmp_path: Path, sm
     out = charter("ack", "-p", p, "campaign", editorial)
     assert "1 acknowledgement carried over from an earlier version" in out
     status = charter("ack", "-p", p, "status", editorial, "--no-pending")
-    assert "5 concernés : 0 accusés, 1 reportés" in status
+    assert "5 concerned: 0 acknowledged, 1 carried over" in status
 
     # 6. Proof and verification.
     charter("ack", "-p", p, "proof", "H001", editorial, "-o", tmp_path / "preuve.pdf")

@@ -46,8 +46,8 @@ def test_changed_content_is_the_first_broken_link(registry, acked):
     sql(registry, update(Event).where(Event.id == target).values(data=json.dumps(data)))
     result = verify(registry)
     assert not result.ok
-    assert result.problem.startswith(f"événement n° {target} ")
-    assert "le contenu a été modifié après coup" in result.problem
+    assert result.problem.startswith(f"event no. {target} (")
+    assert "ack.recorded): the content was changed afterwards" in result.problem
     assert result.count == target - 1
 
 
@@ -60,15 +60,15 @@ def test_rehashed_record_breaks_the_next_link(registry, acked):
     new_hash = link_hash(ev.id, ev.at, ev.kind, sha256(data), ev.prev_hash)
     sql(registry, update(Event).where(Event.id == target).values(data=data, data_hash=sha256(data), hash=new_hash))
     result = verify(registry)
-    assert result.problem.startswith(f"événement n° {target + 1} ")
-    assert "maillon rompu" in result.problem
+    assert result.problem.startswith(f"event no. {target + 1} ")
+    assert "broken link" in result.problem
 
 
 def test_removed_record_is_a_gap(registry, acked):
     with registry.read() as session:
         saved = {c.name: getattr(session.get(Event, 3), c.name) for c in Event.__table__.columns}
     sql(registry, delete(Event).where(Event.id == 3))
-    assert "l'événement n° 3 manque : le journal passe de n° 2 à n° 4" in verify(registry).problem
+    assert "event no. 3 is missing: the log goes from no. 2 to no. 4" in verify(registry).problem
     sql(registry, insert(Event).values(**saved))
     assert verify(registry).ok
 
@@ -82,7 +82,7 @@ def test_truncated_log_detected_by_an_anchor(registry, acked):
         session.execute(delete(Event).where(Event.id == anchor[0]))
     assert verify(registry).ok
     result = verify(registry, anchors=[anchor])
-    assert f"repère n° {anchor[0]} : le registre s'arrête à l'événement n° {anchor[0] - 1}" in result.problem
+    assert f"mark no. {anchor[0]}: the registry ends at event no. {anchor[0] - 1}" in result.problem
 
 
 def test_rewritten_chain_detected_by_an_anchor(registry, acked):
@@ -100,15 +100,15 @@ def test_rewritten_chain_detected_by_an_anchor(registry, acked):
             prev = digest
     assert verify(registry).ok
     result = verify(registry, anchors=[anchor])
-    assert f"repère n° {anchor[0]} : l'empreinte notée" in result.problem
+    assert f"mark no. {anchor[0]}: the digest noted" in result.problem
 
 
 def test_acknowledgement_rows_must_match_their_records(registry, acked, employees):
     sql(registry, update(Acknowledgement).where(Acknowledgement.id == acked[2].ack_id)
         .values(at="2027-01-01T00:00:00.000000Z"))
     result = verify(registry)
-    assert f"accusé n° {acked[2].ack_id} (salarié H003, version 2.0.0)" in result.problem
-    assert "at modifié après coup" in result.problem
+    assert f"acknowledgement no. {acked[2].ack_id} (employee H003, version 2.0.0)" in result.problem
+    assert "(at changed afterwards)" in result.problem
 
 
 def test_acknowledgement_inserted_directly_is_detected(registry, acked, employees):
@@ -117,12 +117,12 @@ def test_acknowledgement_inserted_directly_is_detected(registry, acked, employee
         employee_id=employees["H005"], version="2.0.0", campaign_id=1, method=LINK,
         at=iso(dt.datetime(2027, 9, 2, tzinfo=dt.timezone.utc)), event_id=1))
     problem = verify(registry).problem
-    assert "(salarié H005, version 2.0.0) : l'événement n° 1 n'est pas un accusé de réception" in problem
+    assert "(employee H005, version 2.0.0): event no. 1 is not an acknowledgement" in problem
 
 
 def test_erased_content_without_a_purge_is_detected(registry, acked):
     sql(registry, update(Event).where(Event.id == acked[0].event_id).values(data=None))
-    assert "contenu effacé sans purge de conservation enregistrée" in verify(registry).problem
+    assert "content erased without a logged retention purge" in verify(registry).problem
 
 
 def test_purge_erases_leavers_and_is_logged(registry, employees, clock, tmp_path):

@@ -21,7 +21,7 @@ def rows_of(path: Path):
 # -- reading: encodings, delimiters, headers (no database) --------------------------------------------
 def test_utf8_bom_semicolon_french_headers_first_name_joined(tmp_path):
     table = read_table(write_csv(tmp_path / "a.csv"))
-    assert (table.encoding, table.delimiter) == ("UTF-8 avec BOM", ";")
+    assert (table.encoding, table.delimiter) == ("UTF-8 with BOM", ";")
     rows, ignored = check_rows(table)
     assert [r.name for r in rows][:3] == ["Ana Durand", "Bruno Martin", "Chloé Petit"]
     assert rows[3].entity == "Horizon Services SAS" and rows[3].establishment == "Lille"
@@ -96,37 +96,37 @@ def test_every_row_error_with_its_line(tmp_path):
     with pytest.raises(AckError) as caught:
         check_rows(read_table(write_csv(tmp_path / "bad.csv", text)))
     message = caught.value.message
-    assert "5 problèmes dans bad.csv ; rien n'a été importé" in message
-    for fragment in ("bad.csv, ligne 3 : matricule manquant", "bad.csv, ligne 4 : nom manquant",
-                     "bad.csv, ligne 5 : courriel « pas-une-adresse » invalide",
-                     "bad.csv, ligne 6 : matricule 1 déjà présent ligne 2",
-                     "bad.csv, ligne 7 : courriel ANA@x.example déjà présent ligne 2"):
+    assert "5 problems in bad.csv; nothing was imported" in message
+    for fragment in ("bad.csv, line 3: matricule missing", "bad.csv, line 4: name missing",
+                     "bad.csv, line 5: e-mail 'pas-une-adresse' invalid",
+                     "bad.csv, line 6: matricule 1 already on line 2",
+                     "bad.csv, line 7: e-mail ANA@x.example already on line 2"):
         assert fragment in message
 
 
 def test_control_characters_refused(tmp_path):
     text = 'id;nom;courriel\n1;"Ana\r\nBcc: evil@x.example";a@x.example\n'
-    with pytest.raises(AckError, match="ligne 2 : nom : caractère de contrôle"):
+    with pytest.raises(AckError, match="line 2: name: control character"):
         check_rows(read_table(write_csv(tmp_path / "c.csv", text)))
 
 
 def test_missing_columns_named_with_the_headers_found(tmp_path):
     with pytest.raises(AckError) as caught:
         check_rows(read_table(write_csv(tmp_path / "m.csv", "Identité;Adresse\nx;y\n")))
-    assert "m.csv, ligne 1 (en-têtes) : colonne du matricule introuvable" in caught.value.message
-    assert "En-têtes trouvés : « Identité », « Adresse »" in caught.value.message
+    assert "m.csv, line 1 (headers): matricule column not found" in caught.value.message
+    assert "Headers found: 'Identité', 'Adresse'" in caught.value.message
 
 
 def test_unreadable_files(tmp_path):
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(AckError, match=r"ancien format Excel \(\.xls\)"):
+    with pytest.raises(AckError, match=r"old Excel format \(\.xls\)"):
         read_table(old)
-    with pytest.raises(AckError, match="introuvable"):
+    with pytest.raises(AckError, match="absent.csv: file not found"):
         read_table(tmp_path / "absent.csv")
     empty = tmp_path / "empty.csv"
     empty.write_text("\n\n")
-    with pytest.raises(AckError, match="le fichier est vide"):
+    with pytest.raises(AckError, match="the file is empty"):
         read_table(empty)
 
 
@@ -139,7 +139,7 @@ def count(registry, model, *where):
 def test_a_bad_row_imports_nothing(registry, tmp_path):
     text = EMPLOYEES_CSV + "H006;;;nobody@x.example;Horizon SA;Paris;\n"
     before = count(registry, Event)
-    with pytest.raises(AckError, match="ligne 7 : nom manquant"):
+    with pytest.raises(AckError, match="line 7: name missing"):
         import_employees(registry, write_csv(tmp_path / "bad.csv", text), actor="test")
     assert count(registry, Employee) == 0
     assert count(registry, Event) == before
@@ -174,5 +174,5 @@ def test_partial_file_without_leavers(registry, tmp_path):
 
 def test_dry_run_writes_nothing(registry, tmp_path):
     report = import_employees(registry, write_csv(tmp_path / "a.csv"), actor="rh", dry_run=True)
-    assert report.added == 5 and "simulation : rien n'a été écrit" in report.summary()
+    assert report.added == 5 and "dry run: nothing was written; 5 added" in report.summary()
     assert count(registry, Employee) == 0

@@ -120,7 +120,7 @@ def test_unreachable_smtp_is_a_clear_error(registry, config, campaign):
 
     config = config.with_(smtp=SmtpConfig(host="127.0.0.1", port=free_port(), sender="rh@groupe-horizon.example",
                                           timeout=5))
-    with pytest.raises(AckError, match=r"serveur de courrier 127\.0\.0\.1:\d+ injoignable .* aucun courriel envoyé"):
+    with pytest.raises(AckError, match=r"mail server 127\.0\.0\.1:\d+ unreachable .*; no e-mail sent"):
         send(registry, config, "2.0.0", reminder=False)
 
 

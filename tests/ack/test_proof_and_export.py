@@ -74,11 +74,11 @@ def test_values_are_text_never_typst_markup(registry, config, employees):
 
 def test_no_certificate_without_acknowledgement(registry, config, employees):
     start_campaign(registry, "2.0.0", actor="rh")
-    with pytest.raises(AckError, match="H003 \\(Chloé Petit\\) n'a encore accusé réception d'aucune version"):
+    with pytest.raises(AckError, match="H003 \\(Chloé Petit\\) has not acknowledged any version yet"):
         certificate(registry, config, "H003")
-    with pytest.raises(AckError, match="n'a pas accusé réception de la version 1.0.0"):
+    with pytest.raises(AckError, match="has not acknowledged version 1.0.0"):
         acknowledge(registry, employees["H003"], 1, LINK) and certificate(registry, config, "H003", "1.0.0")
-    with pytest.raises(AckError, match="aucun salarié de matricule Z9"):
+    with pytest.raises(AckError, match="no employee with matricule Z9"):
         certificate(registry, config, "Z9")
 
 
