@@ -55,6 +55,22 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     pause_point("atomic-write:after-rename", path)
 
 
+def cache_write(path: Path, data: bytes) -> None:
+    """Keep ``data`` at ``path`` if the disk allows: a cache is written whole or not at all, and a
+    failure to write it only means the work is done again next time (no sync, no error)."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
 @contextlib.contextmanager
 def atomic_dir(target: Path, *, point: str = "atomic-dir", keep: Path | None = None) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``target``; on success it replaces ``target``.

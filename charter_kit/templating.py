@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import hashlib
+import importlib.util
+import marshal
 import re
 import time
+import types
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from charter_kit.escape import md_escape
+from charter_kit.fsutil import cache_write
 from charter_kit.i18n import _
 from charter_kit.locales import fr
 
@@ -217,13 +222,71 @@ def module_template(env: jinja2.Environment, source: str, name: str, filename: s
     codes = _CODES.setdefault(env, {})
     code = codes.get((source, name, filename))
     if code is None:
-        python = env.compile(source, name=name, filename=filename, raw=True)
-        python = _LOOP_BODY.sub(r"\1_loop_vars = {}; environment.tick()", python)
-        code = compile(python, filename, "exec")
+        disk = _CODE_CACHE.get()
+        entry = disk.folder / f"{_code_key(env, source, name, filename)}.code" if disk is not None else None
+        code = _saved_code(entry) if entry is not None else None
+        if disk is not None:
+            disk.used.add(entry.name)
+        if code is None:
+            python = env.compile(source, name=name, filename=filename, raw=True)
+            python = _LOOP_BODY.sub(r"\1_loop_vars = {}; environment.tick()", python)
+            code = compile(python, filename, "exec")
+            if disk is not None:
+                disk.new[entry] = code
         if len(codes) >= 256:  # a preview keeps the modules it renders, not every edit ever made
             codes.clear()
         codes[(source, name, filename)] = code
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+@contextlib.contextmanager
+def code_cache(folder: Path | None) -> Iterator[None]:
+    """Read compiled module texts from ``folder`` while inside, and keep there those compiled
+    meanwhile if the block succeeds (a failed build writes nothing), and only those the block used:
+    a new `charter build` then compiles no unchanged module again, and the folder does not grow with
+    every edit. Like Python's .pyc files, the folder is trusted as much as the project that holds it."""
+    disk = None if folder is None else _DiskCodes(Path(folder), {}, set())
+    token = _CODE_CACHE.set(disk)
+    try:
+        yield
+    finally:
+        _CODE_CACHE.reset(token)
+    if disk is None or not disk.used:
+        return
+    for entry, code in disk.new.items():
+        cache_write(entry, marshal.dumps(code))
+    with contextlib.suppress(OSError):
+        for old in disk.folder.glob("*.code"):
+            if old.name not in disk.used:
+                old.unlink(missing_ok=True)
+
+
+@dataclass
+class _DiskCodes:
+    """The folder of compiled module texts, the codes compiled since it was opened, and the names used."""
+
+    folder: Path
+    new: dict[Path, Any]
+    used: set[str]
+
+
+_CODE_CACHE: contextvars.ContextVar[_DiskCodes | None] = contextvars.ContextVar("charter_kit_code_cache", default=None)
+
+
+def _code_key(env: jinja2.Environment, source: str, name: str, filename: str) -> str:
+    """What the compiled code depends on: the text, its names, Jinja, Python and this instrumentation."""
+    shape = repr((source, name, filename, jinja2.__version__, importlib.util.MAGIC_NUMBER, _LOOP_BODY.pattern,
+                  env.comment_start_string, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline))
+    return hashlib.sha256(shape.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _saved_code(entry: Path) -> Any:
+    """The code kept at ``entry``, or None (missing or unreadable: compiled again)."""
+    try:
+        code = marshal.loads(entry.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, types.CodeType) else None
 
 
 #: Compiled module texts per environment, by (source, name, file): a preview renders the same

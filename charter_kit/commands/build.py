@@ -33,11 +33,14 @@ from charter_kit.fsutil import atomic_dir, atomic_write, read_regular
 from charter_kit.outputs.pdf import guide_filename, pdf_filename, render_guide, render_pdf
 from charter_kit.compose.pipeline import load_project
 from charter_kit.outputs.site import build_site
+from charter_kit.templating import code_cache
 
 SITE_DIR = "site"
 CACHE_DIR = ".cache/pdf"
-#: Material's compiled templates, for the next `charter build` into the same folder.
+#: Material's compiled templates and theme listing, for the next `charter build` into the same folder.
 TEMPLATES_CACHE = ".cache/site-templates"
+#: The modules' texts compiled by Jinja, likewise.
+MODULES_CACHE = ".cache/module-code"
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,10 @@ def build(profile_path: Path, out: Path | None = None, *, site: bool = True, pdf
                            hint=_("drop one of the two options"))
     step = progress or (lambda name: None)
     step(_("Reading the profile and the modules"))
-    project = load_project(Path(profile_path))
-    target = Path(out) if out is not None else project.root / "build"
+    profile_path = Path(profile_path)
+    target = Path(out) if out is not None else profile_path.parent / "build"
+    with code_cache(target / MODULES_CACHE):
+        project = load_project(profile_path)
     return build_charter(project.charter, target, site=site, pdf=pdf, progress=progress)
 
 

@@ -20,9 +20,11 @@ reference): the caches are put on the theme of the loaded configuration, not in 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
+import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
 from charter_kit.errors import CharterError, OutputError
+from charter_kit.fsutil import cache_write
 from charter_kit.i18n import _
 
 
@@ -101,17 +104,9 @@ class DiskBytecodeCache(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Into memory and into the folder (written whole, then renamed: a reader never sees half)."""
         self.memory.dump_bytecode(bucket)
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    bucket.write_bytecode(fh)
-                os.replace(tmp, self.folder / f"{bucket.key}.cache")
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        code = io.BytesIO()
+        bucket.write_bytecode(code)
+        cache_write(self.folder / f"{bucket.key}.cache", code.getvalue())
 
 
 #: The process's compiled theme templates (mkdocs' theme environment only).
@@ -122,8 +117,8 @@ _LISTINGS_LOCK = threading.Lock()
 
 
 def reuse_theme(config: Any, cache: Path | None = None) -> None:
-    """Give the loaded configuration's theme the process-wide template cache (kept in the folder
-    ``cache`` as well, when given) and theme listing."""
+    """Give the loaded configuration's theme the process-wide template cache and theme listing
+    (both kept in the folder ``cache`` as well, when given)."""
     theme = config.theme
     make_env = theme.get_env
     fixed = [d for d in theme.dirs if d != theme.custom_dir]  # installed themes: never edited while we run
@@ -133,15 +128,16 @@ def reuse_theme(config: Any, cache: Path | None = None) -> None:
         env = make_env()
         env.bytecode_cache = TEMPLATES if cache is None else DiskBytecodeCache(TEMPLATES, cache)
         env.list_templates = lambda extensions=None, filter_func=None: _list(  # type: ignore[method-assign]
-            theme.dirs, fixed, static, extensions, filter_func)
+            theme.dirs, fixed, static, extensions, filter_func, cache)
         return env
 
     theme.get_env = get_env
 
 
 def _list(dirs: list[str], fixed: list[str], static: tuple[str, ...], extensions: Any,
-          filter_func: Callable[[str], bool] | None) -> list[str]:
-    """``Environment.list_templates`` over ``dirs``, the listings of ``fixed`` folders remembered."""
+          filter_func: Callable[[str], bool] | None, cache: Path | None = None) -> list[str]:
+    """``Environment.list_templates`` over ``dirs``, the listings of ``fixed`` folders remembered
+    (in the folder ``cache`` as well, when given)."""
     names: set[str] = set()
     for folder in dirs:
         if folder in fixed and extensions is None:
@@ -149,13 +145,34 @@ def _list(dirs: list[str], fixed: list[str], static: tuple[str, ...], extensions
             with _LISTINGS_LOCK:
                 kept = _LISTINGS.get(key)
             if kept is None:
-                kept = _kept(jinja2.FileSystemLoader(folder).list_templates(), None, filter_func)
+                kept = _listing(folder, static, filter_func, cache)
                 with _LISTINGS_LOCK:
                     _LISTINGS[key] = kept
             names.update(kept)
         else:
             names.update(_kept(jinja2.FileSystemLoader(folder).list_templates(), extensions, filter_func))
     return sorted(names)
+
+
+def _listing(folder: str, static: tuple[str, ...], filter_func: Callable[[str], bool] | None,
+             cache: Path | None) -> list[str]:
+    """The names of ``folder`` that ``filter_func`` keeps, from the disk cache while no folder under
+    it has changed since (adding, removing or renaming a file changes its folder's time)."""
+    code = getattr(filter_func, "__code__", None)
+    if filter_func is not None and code is None:  # a filter we cannot name: never kept on disk
+        cache = None
+    shape = repr((folder, static, code and (code.co_filename, code.co_qualname, code.co_code.hex())))
+    entry = cache / f"listing-{hashlib.sha256(shape.encode()).hexdigest()[:32]}.json" if cache else None
+    if entry is not None:
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            saved = json.loads(entry.read_text(encoding="utf-8"))
+            if all(os.stat(d).st_mtime_ns == t for d, t in saved["folders"]):
+                return list(saved["names"])
+    folders = [(d, os.stat(d).st_mtime_ns) for d, _dirs, _files in os.walk(folder, followlinks=True)]
+    kept = _kept(jinja2.FileSystemLoader(folder).list_templates(), None, filter_func)
+    if entry is not None:
+        cache_write(entry, json.dumps({"folders": folders, "names": kept}).encode())
+    return kept
 
 
 def _kept(names: list[str], extensions: Any, filter_func: Callable[[str], bool] | None) -> list[str]:
