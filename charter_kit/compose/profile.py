@@ -15,7 +15,6 @@ from charter_kit.errors import Problem, ProfileError
 from charter_kit.i18n import _, show_date
 from charter_kit.model.vocabulary import (DATE_MAX, DATE_MIN, EMAIL_RE, ID_RE, MAX_NAME, MAX_TEXT, NAME_RE, URL_RE, Jurisdiction,
                                           Region, Status, date_in_range)
-from charter_kit.typeset.svg import svg_problems
 from charter_kit.compose.validation import validation_problems
 from charter_kit.compose.yamlfile import LineMap, load_yaml, read_bounded
 
@@ -344,7 +343,11 @@ class LoadedProfile:
         if len(data) > MAX_LOGO_BYTES:
             raise ProfileError([self.problem(key, _("'{value}' is larger than {size} MB").format(
                 value=value, size=MAX_LOGO_BYTES // 1_000_000))])
-        problems = svg_problems(data) if media == "image/svg+xml" else []
+        problems = []
+        if media == "image/svg+xml":
+            from charter_kit.typeset.svg import svg_problems  # lxml, for SVG logos only
+
+            problems = svg_problems(data)
         if problems:  # the site serves the logo from the charter's own address: a picture only
             raise ProfileError([self.problem(key, _("'{value}' is not only a picture: {problems}").format(
                 value=value, problems="; ".join(problems[:3])))],

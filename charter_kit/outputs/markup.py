@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import markdown
 
 from charter_kit.model.charter import Charter, Clause
-from charter_kit.typeset.svg import clean_svg
 from charter_kit.model.vocabulary import DISCIPLINARY_STATUSES
 from charter_kit.locales import fr
 
@@ -42,7 +42,13 @@ MIN_CONTRAST = 4.5
 # -- Markdown ---------------------------------------------------------------------------------
 def to_html(text: str) -> str:
     """Clause or introduction Markdown (already escaped by the engine) as an HTML fragment."""
-    return markdown.markdown(text, extensions=list(EXTENSIONS), output_format="html")
+    converter = getattr(_CONVERTERS, "markdown", None)
+    if converter is None:  # setting up the extensions costs more than converting a clause: once per thread
+        converter = _CONVERTERS.markdown = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    return converter.reset().convert(text)
+
+
+_CONVERTERS = threading.local()
 
 
 def inline_html(text: str) -> str:
@@ -176,6 +182,8 @@ def logo(charter: Charter) -> Logo | None:
         return None
     data = base64.b64decode(entry["data"])
     if entry["media_type"] == "image/svg+xml":
+        from charter_kit.typeset.svg import clean_svg  # lxml, for SVG logos only
+
         data = clean_svg(data)  # a release frozen before logos were checked: its picture, never a script
     return Logo(data, entry["media_type"])
 

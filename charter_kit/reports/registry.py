@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from charter_kit.diff.changes import CharterDiff
 from charter_kit.errors import DiffError, did_you_mean
 from charter_kit.i18n import _
 from charter_kit.model.charter import Charter
+
+if TYPE_CHECKING:  # the CLI lists the formats on every start; the diff is loaded when one is written
+    from charter_kit.diff.changes import CharterDiff
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ Nodes (JSON-ready dicts): blocks ``par``, ``heading``, ``list``, ``quote``, ``ta
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Node = dict[str, Any]
 Inline = str | Node
@@ -44,19 +45,24 @@ _AFTER_GUILLEMET = re.compile(r"(?<=«) ")
 # Characters with no glyph and no meaning in a document (C0/C1 controls, unassigned, surrogates).
 _INVISIBLE = {"Cc", "Cn", "Cs"}
 
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+@functools.cache
+def _parser() -> Any:
+    """The CommonMark parser with tables (imported on first use: a site-only build never needs it)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
 def blocks(markdown: str, anchors: Collection[str] = ()) -> list[Node]:
     """The block nodes of clause Markdown; ``anchors`` are the in-document targets links may reach."""
-    tokens = _PARSER.parse(markdown)
+    tokens = _parser().parse(markdown)
     nodes, _ = _blocks(tokens, 0, anchors)
     return nodes
 
 
 def inlines(markdown: str, anchors: Collection[str] = ()) -> list[Inline]:
     """The inline nodes of a one-line Markdown title (no paragraph around it)."""
-    tokens = _PARSER.parseInline(" ".join(markdown.split()))
+    tokens = _parser().parseInline(" ".join(markdown.split()))
     return _inlines(tokens[0].children or [], anchors) if tokens else []
 
 
