@@ -66,7 +66,7 @@ def cold(module: str, args: list[str], env: dict[str, str] | None = None, cwd: P
             raise SystemExit(f"python -m {module} {' '.join(args)} failed ({done.returncode}):\n"
                              f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
         usage = json.loads(report.read_text())
-    return {"wall": wall, "cpu": usage["cpu_self"] + usage["cpu_children"],
+    return {"wall": wall, "cpu": usage["cpu_self"] + usage["cpu_children"], "cpu_worker": usage["cpu_children"],
             "rss_main": usage["rss_self"] / 1024, "rss_worker": usage["rss_children"] / 1024}
 
 

@@ -121,12 +121,16 @@ def displayable(data: Any, compiler: Any = None) -> Any:
     a private-use code point) replaced by ``REPLACEMENT``: a profile value never breaks the PDF."""
     strings: set[str] = set()
     _collect(data, strings)
-    unknown = sorted({ch for value in strings for ch in value if not " " <= ch <= "~"} - set(_SHOWN))
+    used = set(_BEYOND_ASCII.findall("".join(strings)))
+    unknown = sorted(used - set(_SHOWN))
     if unknown:
         _probe(unknown, compiler or _compiler(TEMPLATES))
-    if not any(not _SHOWN.get(ch, True) for value in strings for ch in value):
+    if all(_SHOWN.get(ch, True) for ch in used):
         return data
     return _replace(data)
+
+
+_BEYOND_ASCII = re.compile(r"[^ -~]")  # printable ASCII is always in the fonts
 
 
 def _collect(data: Any, out: set[str]) -> None:

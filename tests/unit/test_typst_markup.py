@@ -47,6 +47,11 @@ def squash(value: str) -> str:
     return " ".join(value.replace("\u200b", "").split())
 
 
+def unspaced(value: str) -> str:
+    """The text in NFC without any whitespace."""
+    return "".join(squash(unicodedata.normalize("NFC", value)).split())
+
+
 # -- structure ------------------------------------------------------------------------------------
 def test_paragraphs_emphasis_and_breaks():
     nodes = blocks("Un **gras** et *italique*\nsuite  \nligne dure\n\nDeux `code`.")
@@ -206,8 +211,10 @@ _PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x17F,
 def test_arbitrary_text_round_trips_through_the_pdf(values):
     data = compile_blocks([{"t": "par", "c": [text(v)]} for v in values])
     extracted = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    # Text extraction may put a space where the glyphs come from another font ("fŢ" reads "f Ţ"):
+    # the characters and their order are what must come back.
     for value in values:
-        assert squash(unicodedata.normalize("NFC", text(value))) in squash(unicodedata.normalize("NFC", extracted))
+        assert unspaced(text(value)) in unspaced(extracted)
 
 
 def test_a_child_forked_after_its_parent_compiled_still_gets_its_pdf():
