@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,26 +202,30 @@ def unchanged(out: Path, manifest: Manifest, keys: dict[str, str], landing: str,
 def tree_signature(folder: Path) -> str | None:
     """What the file system says of everything under ``folder`` (path, type and mode of each entry;
     size, modification time and inode of each file), without reading a byte; None if unreadable."""
-    total = hashlib.sha256()
+    lines: list[str] = []
     try:
-        _describe(str(folder), "", total)
+        _describe(str(folder), "", lines)
     except OSError:
         return None
-    return total.hexdigest()
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _describe(path: str, rel: str, total) -> None:
+def _describe(path: str, rel: str, lines: list[str]) -> None:
+    # One hash update for the whole tree: a version folder holds about a hundred files, and a
+    # no-op publish describes every folder it serves.
     with os.scandir(path) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
+        entries = sorted(listing, key=_name)
     for entry in entries:
         info = entry.stat(follow_symlinks=False)
         name = rel + entry.name
-        if entry.is_dir(follow_symlinks=False):
-            total.update(f"{name}/\0{info.st_mode}\n".encode("utf-8", "surrogateescape"))
-            _describe(entry.path, name + "/", total)
+        if stat.S_ISDIR(info.st_mode):
+            lines.append(f"{name}/\0{info.st_mode}\n")
+            _describe(entry.path, name + "/", lines)
         else:
-            total.update(f"{name}\0{info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n"
-                         .encode("utf-8", "surrogateescape"))
+            lines.append(f"{name}\0{info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n")
+
+
+_name = operator.attrgetter("name")
 
 
 # -- copies ---------------------------------------------------------------------------------------------

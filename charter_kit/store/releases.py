@@ -54,7 +54,12 @@ def load_release(folder: Path) -> Release:
                            hint=_("a release folder holds charter.json, release.yml and the PDF")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReleaseError(_("{file}: cannot read the file ({reason})").format(file=path, reason=one_line(exc))) from None
-    release = release_from_yaml(text, folder)
+    release = _KNOWN.get((text, str(folder)))
+    if release is None:
+        release = release_from_yaml(text, folder)
+        if len(_KNOWN) >= _KNOWN_ENTRIES:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[(text, str(folder))] = release
     if release.version != folder.name:
         raise ReleaseError(_("{file}: version {version} does not match its folder '{folder}'").format(
             file=path, version=release.version, folder=folder.name))
@@ -63,6 +68,13 @@ def load_release(folder: Path) -> Release:
     except ValueError as exc:
         raise ReleaseError(_("{file}: {problem}").format(file=path, problem=exc)) from None
     return release
+
+
+#: Releases already parsed in this process, by the exact text of their release.yml and their folder:
+#: a preview or a server publishes again and again, and the text is read every time (so an edit is
+#: seen at once) but parsed only when it changed. A Release is frozen and nobody edits its mappings.
+_KNOWN: dict[tuple[str, str], Release] = {}
+_KNOWN_ENTRIES = 4096
 
 
 def load_releases(root: Path) -> list[Release]:
