@@ -7,6 +7,7 @@ stands on a date. Reading and writing release folders is charter_kit.store's job
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -112,7 +113,7 @@ class Release:
     @property
     def semver(self) -> Version:
         """The version, parsed for ordering."""
-        return Version.parse(self.version)
+        return _parsed(self.version)
 
     @property
     def pdf_name(self) -> str:
@@ -167,6 +168,12 @@ def release_from_yaml(text: str, path: Path) -> Release:
     approvals = tuple(Approval(a) if isinstance(a, str) else Approval(a["name"], a.get("role"), a.get("date"))
                       for a in data["approvals"])
     return Release(**{**data, "approvals": approvals, "path": path})
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(version: str) -> Version:
+    """A version number parsed once per process: publishing sorts the releases many times."""
+    return Version.parse(version)
 
 
 #: Deepest nesting release.yml has (approvals hold mappings in a list): a deeper file was not written by us.
