@@ -13,9 +13,9 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter_kit import __version__
-from charter_kit.diff.compare import ReleaseInfo
 from charter_kit.errors import ReleaseError
 from charter_kit.i18n import _, show_date
 from charter_kit.fsutil import new_dir, read_regular
@@ -24,6 +24,9 @@ from charter_kit.model.charter import Charter
 from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Approval, Release, one_line,
                                        release_from_yaml, sha256, status)
 from charter_kit.model.vocabulary import RELEASE_KINDS
+
+if TYPE_CHECKING:
+    from charter_kit.diff.compare import ReleaseInfo
 
 RELEASES_DIR = "releases"
 #: The detached signature of release.yml (store/signatures.py), beside it; release.yml cannot list it.
@@ -124,6 +127,8 @@ def release_file(release: Release, name: str) -> Path:
 
 def release_info(release: Release) -> ReleaseInfo:
     """What the diff needs to know of a release (version, date, approvals, notes)."""
+    from charter_kit.diff.compare import ReleaseInfo  # the diff is loaded when a diff is made
+
     return ReleaseInfo(release.version, release.date, approvals=tuple(a.text for a in release.approvals),
                        notes=release.notes)
 
