@@ -51,7 +51,8 @@ from charter_kit.fsutil import atomic_dir, make_public, read_regular, tree_diges
 from charter_kit.locales import fr
 from charter_kit.model.release import (ARCHIVED, CHARTER_FILE, IN_FORCE, RELEASE_FILE, REPLACED, UPCOMING, Release)
 from charter_kit.store.adoption_log import SEALED_FILE
-from charter_kit.store.releases import load_charter, load_releases, read_file, release_info, releases_dir, with_previous
+from charter_kit.store.releases import (load_charter, load_releases, parsed_data, read_file, release_info, releases_dir,
+                                        remember_parsed, with_previous)
 from charter_kit.store.verify import check_integrity
 
 FIRST_VERSION_CHANGES = ("Première version de la charte : il n'y a pas de version précédente "
@@ -223,13 +224,15 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
     ``progress`` (optional) has ``step(name)`` and ``count(done, total, name)``: the CLI shows the
     versions built so far as a bar on a terminal.
     """
+    out = Path(out)
+    state_file, spare = state_path(root, out), spare_path(root, out)
+    state, recorded_for = read_state(state_file)
+    remember_parsed(state.parsed)  # each release.yml read as text, parsed again only if it changed
     releases = load_releases(root)
     if not releases:
         raise ReleaseError(_("{folder}: no release to publish").format(folder=releases_dir(root)),
                            hint=_("freeze one first: {command}").format(command="charter release 1.0.0 --date YYYY-MM-DD"))
-    out = Path(out)
-    state_file, spare = state_path(root, out), spare_path(root, out)
-    state, recorded_for = read_state(state_file)
+    parsed = parsed_data(releases)
     checked = {r.version: release_signature(r.path, [RELEASE_FILE, *r.files]) for r in releases}
     check_integrity(releases, unchanged=lambda r: checked[r.version] is not None
                     and checked[r.version] == state.releases.get(r.version))
@@ -243,8 +246,8 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
     found = {version: tree_signature(out / version) for version in keys}
     kept = {version: reusable(previous, version, key, out / version, found[version]) for version, key in keys.items()}
     if all(kept.values()) and unchanged(out, previous, keys, landing.version, top, found):
-        if checked != state.releases:  # the releases were read again: next time they need not be
-            write_state(state_file, previous.text.decode("utf-8"), previous.signatures, checked)
+        if checked != state.releases or parsed != state.parsed:  # what was read again need not be next time
+            write_state(state_file, previous.text.decode("utf-8"), previous.signatures, checked, parsed)
         return PublishReport(out, landing.version, landing_status, (), tuple(keys))  # nothing to write
     built, reused, moved = [], [], set()
     with atomic_dir(out, point="publish", keep=spare) as tmp:
@@ -279,7 +282,7 @@ def publish(root: Path, out: Path, on: dt.date, progress=None) -> PublishReport:
             os.chmod(tmp / name, 0o644)
         signatures = {name: found[name] if name in moved else tree_signature(tmp / name) for name in [*keys, LATEST]}
     # The folders keep their inodes and times through the rename: what was recorded stays true.
-    write_state(state_file, marker, signatures, checked)
+    write_state(state_file, marker, signatures, checked, parsed)
     return PublishReport(out, landing.version, landing_status, tuple(built), tuple(reused))
 
 

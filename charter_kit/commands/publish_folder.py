@@ -30,6 +30,7 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from charter_kit import __version__
 from charter_kit.errors import OutputError
@@ -48,6 +49,8 @@ class State:
     """Each output folder's tree_signature when written, valid only with the manifest it was written for."""
     releases: dict[str, str] = field(default_factory=dict)
     """Each release's ``release_signature`` when its files were last checked."""
+    parsed: dict[str, Any] = field(default_factory=dict)
+    """What YAML made of each release.yml, by text key (store.releases.parsed_data): not parsed again."""
 
 
 @dataclass(frozen=True)
@@ -120,17 +123,21 @@ def read_state(path: Path) -> tuple[State, str | None]:
     """The record at ``path`` and the sha256 of the manifest its signatures describe (empty if none)."""
     try:
         data = json.loads(read_regular(path, 10_000_000).decode("utf-8"))
+        parsed = data.get("parsed", {})
         return State({str(k): v for k, v in data["signatures"].items() if isinstance(v, str)},
-                     {str(k): v for k, v in data["releases"].items() if isinstance(v, str)}), str(data["marker"])
+                     {str(k): v for k, v in data["releases"].items() if isinstance(v, str)},
+                     parsed if isinstance(parsed, dict) else {}), str(data["marker"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return State(), None
 
 
-def write_state(path: Path, marker: str, signatures: dict[str, str | None], releases: dict[str, str | None]) -> None:
-    """Record the folders' signatures for the manifest ``marker`` just written and the releases'
-    signatures; a cache only, so a failure to write it costs the next publish a reading, nothing else."""
+def write_state(path: Path, marker: str, signatures: dict[str, str | None], releases: dict[str, str | None],
+                parsed: dict[str, Any] | None = None) -> None:
+    """Record the folders' signatures for the manifest ``marker`` just written, the releases'
+    signatures and their parsed release.yml; a cache only, so a failure to write it costs the next
+    publish a reading, nothing else."""
     data = {"marker": hashlib.sha256(marker.encode("utf-8")).hexdigest(), "signatures": signatures,
-            "releases": releases}
+            "releases": releases, "parsed": parsed or {}}
     try:
         atomic_write(path, json.dumps(data, sort_keys=True) + "\n")
     except (OSError, OutputError):

@@ -147,17 +147,28 @@ _Dumper.add_representer(str, _str)
 
 def release_from_yaml(text: str, path: Path) -> Release:
     """Parse release.yml; any missing, unknown or mistyped field is an error naming the file."""
+    return release_from_data(parse_release_yaml(text, path), path)
+
+
+def parse_release_yaml(text: str, path: Path) -> Any:
+    """What YAML makes of release.yml (plain data, no anchors, bounded depth), before any check of its fields."""
     display = path / RELEASE_FILE
     try:
-        data = _load(text, display, _FAST)
+        return _load(text, display, _FAST)
     except yaml.YAMLError:
         try:  # the pure-Python parser words the error, as it always did
-            data = _load(text, display, yaml.SafeLoader)
+            return _load(text, display, yaml.SafeLoader)
         except yaml.YAMLError as exc:
             raise ReleaseError(_("{file}: invalid YAML ({error})").format(file=display, error=one_line(exc))) from None
+
+
+def release_from_data(data: Any, path: Path) -> Release:
+    """The release that parsed release.yml data describes; any missing, unknown or mistyped field is
+    an error naming the file. ``data`` is left as it is (it may be kept and read again)."""
+    display = path / RELEASE_FILE
     if not isinstance(data, dict):
         raise ReleaseError(_("{file}: expected a mapping of release fields").format(file=display))
-    data.pop("seal", None)
+    data = {k: v for k, v in data.items() if k != "seal"}
     unknown = sorted(set(data) - set(_FIELDS) - set(_OPTIONAL))
     missing = [name for name in _FIELDS if name not in data]
     problems = [_("unknown fields: {fields}").format(fields=", ".join(map(str, unknown)))] if unknown else []

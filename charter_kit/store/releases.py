@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from charter_kit import __version__
 from charter_kit.errors import ReleaseError
@@ -22,7 +23,7 @@ from charter_kit.fsutil import new_dir, read_regular
 from charter_kit.locales import fr
 from charter_kit.model.charter import Charter
 from charter_kit.model.release import (CHARTER_FILE, RELEASE_FILE, Approval, Release, one_line,
-                                       release_from_yaml, sha256, status)
+                                       parse_release_yaml, release_from_data, sha256, status)
 from charter_kit.model.vocabulary import RELEASE_KINDS
 
 if TYPE_CHECKING:
@@ -57,12 +58,19 @@ def load_release(folder: Path) -> Release:
                            hint=_("a release folder holds charter.json, release.yml and the PDF")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReleaseError(_("{file}: cannot read the file ({reason})").format(file=path, reason=one_line(exc))) from None
-    release = _KNOWN.get((text, str(folder)))
+    key = _KEYS[str(folder)] = text_key(text)
+    release = None
+    if key in _PARSED:
+        try:
+            release = release_from_data(_PARSED[key], folder)
+        except ReleaseError:  # kept data that no longer passes: the text itself decides
+            del _PARSED[key]
     if release is None:
-        release = release_from_yaml(text, folder)
-        if len(_KNOWN) >= _KNOWN_ENTRIES:
-            _KNOWN.pop(next(iter(_KNOWN)))
-        _KNOWN[(text, str(folder))] = release
+        data = parse_release_yaml(text, folder)
+        release = release_from_data(data, folder)
+        if len(_PARSED) >= _PARSED_ENTRIES:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = data
     if release.version != folder.name:
         raise ReleaseError(_("{file}: version {version} does not match its folder '{folder}'").format(
             file=path, version=release.version, folder=folder.name))
@@ -73,11 +81,31 @@ def load_release(folder: Path) -> Release:
     return release
 
 
-#: Releases already parsed in this process, by the exact text of their release.yml and their folder:
-#: a preview or a server publishes again and again, and the text is read every time (so an edit is
-#: seen at once) but parsed only when it changed. A Release is frozen and nobody edits its mappings.
-_KNOWN: dict[tuple[str, str], Release] = {}
-_KNOWN_ENTRIES = 4096
+#: What YAML made of each release.yml text read so far, by the text's sha256: a preview or a server
+#: publishes again and again, and a new `charter publish` is handed what the last one parsed
+#: (``remember_parsed``). The text is read every time and its fields are checked every time; only
+#: the parsing of a text already parsed is skipped.
+_PARSED: dict[str, Any] = {}
+_PARSED_ENTRIES = 4096
+_KEYS: dict[str, str] = {}  # release folder -> the key of the text last read there
+
+
+def text_key(text: str) -> str:
+    """The key of a release.yml text among parsed ones."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def remember_parsed(entries: Mapping[str, Any]) -> None:
+    """Take parsed release.yml data kept by an earlier process (``parsed_data``), by text key."""
+    for key, data in list(entries.items())[:_PARSED_ENTRIES]:
+        if isinstance(key, str) and isinstance(data, dict):
+            _PARSED.setdefault(key, data)
+
+
+def parsed_data(releases: Iterable[Release]) -> dict[str, Any]:
+    """The parsed data of these releases' release.yml, by text key, for a later process."""
+    keys = {_KEYS.get(str(r.path)) for r in releases}
+    return {k: _PARSED[k] for k in sorted(k for k in keys if k in _PARSED)}
 
 
 def load_releases(root: Path) -> list[Release]:

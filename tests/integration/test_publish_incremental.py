@@ -134,3 +134,49 @@ def test_unchanged_folders_are_moved_from_the_replaced_output_not_linked_again(c
             assert (public(copy) / rel).stat().st_ino == inode  # the same files, never copied
     assert sorted(p.name for p in spare.iterdir()) == sorted([*kept, "latest", "index.html", "versions.json",
                                                                ".charter-publish.json"])
+
+
+def _counting_parses(monkeypatch) -> list[str]:
+    """Forget what this process parsed (as a new process would) and count release.yml parsed from now."""
+    from charter_kit.store import releases as store
+
+    monkeypatch.setattr(store, "_PARSED", {})
+    parsed: list[str] = []
+    original = store.parse_release_yaml
+
+    def counting(text, path):
+        parsed.append(path.name)
+        return original(text, path)
+
+    monkeypatch.setattr(store, "parse_release_yaml", counting)
+    return parsed
+
+
+def test_a_new_publish_parses_no_release_yml_it_parsed_before(copy, monkeypatch):  # noqa: F811
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0  # records what YAML made of each release.yml
+    parsed = _counting_parses(monkeypatch)
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "(built: none; reused: 1.0.0, 1.1.0, 2.0.0)" in result.output, result.output
+    assert parsed == []
+    release_yml = copy.parent / "releases" / "1.1.0" / "release.yml"
+    release_yml.write_text(release_yml.read_text(encoding="utf-8").replace("kind:", "kind:  ", 1), encoding="utf-8")
+    result = run("publish", "-p", copy, "--on", ON)
+    assert parsed == ["1.1.0"]  # a changed text is parsed again, and checked like any other
+    assert result.exit_code == 1 and "the release store is damaged" in result.output, result.output
+
+
+def test_parsed_data_kept_beside_the_project_is_checked_and_replaced_when_it_fails(copy, monkeypatch):  # noqa: F811
+    import json
+
+    assert run("publish", "-p", copy, "--on", ON).exit_code == 0
+    state = state_path(copy.parent, public(copy))
+    data = json.loads(state.read_text(encoding="utf-8"))
+    for entry in data["parsed"].values():
+        entry["approvals"] = "tout le monde"  # a list in release.yml; planted here as a text
+    state.write_text(json.dumps(data), encoding="utf-8")
+    parsed = _counting_parses(monkeypatch)
+    result = run("publish", "-p", copy, "--on", ON)
+    assert "(built: none; reused: 1.0.0, 1.1.0, 2.0.0)" in result.output, result.output
+    assert sorted(parsed) == ["1.0.0", "1.1.0", "2.0.0"]  # each text parsed again, since its kept data failed
+    kept = json.loads(state.read_text(encoding="utf-8"))["parsed"]
+    assert all(isinstance(entry["approvals"], list) for entry in kept.values())  # and the record repaired
