@@ -51,8 +51,8 @@ from charter_kit.fsutil import atomic_dir, make_public, read_regular, tree_diges
 from charter_kit.locales import fr
 from charter_kit.model.release import (ARCHIVED, CHARTER_FILE, IN_FORCE, RELEASE_FILE, REPLACED, UPCOMING, Release)
 from charter_kit.store.adoption_log import SEALED_FILE
-from charter_kit.store.releases import (load_charter, load_releases, parsed_data, read_file, release_info, releases_dir,
-                                        remember_parsed, with_previous)
+from charter_kit.store.releases import (load_charter, load_releases, parsed_data, read_file, read_key, release_info,
+                                        releases_dir, remember_parsed, with_previous)
 from charter_kit.store.verify import check_integrity
 
 FIRST_VERSION_CHANGES = ("Première version de la charte : il n'y a pas de version précédente "
@@ -168,6 +168,9 @@ def build_key(release: Release, previous: Release | None, release_status: str, c
 def fingerprint(release: Release) -> str:
     """sha256 of the release's release.yml as stored (its seal is checked before publishing), or of
     the text it would have; reading the bytes costs far less than writing the YAML again."""
+    known = read_key(release)  # the same sha256, taken when the store was read
+    if known is not None:
+        return known
     if release.path is not None:
         try:
             return hashlib.sha256(read_regular(release.path / RELEASE_FILE)).hexdigest()

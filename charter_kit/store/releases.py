@@ -102,6 +102,11 @@ def remember_parsed(entries: Mapping[str, Any]) -> None:
             _PARSED.setdefault(key, data)
 
 
+def read_key(release: Release) -> str | None:
+    """The key (sha256) of the release.yml text this process last read for ``release``, if any."""
+    return _KEYS.get(str(release.path)) if release.path is not None else None
+
+
 def parsed_data(releases: Iterable[Release]) -> dict[str, Any]:
     """The parsed data of these releases' release.yml, by text key, for a later process."""
     keys = {_KEYS.get(str(r.path)) for r in releases}
