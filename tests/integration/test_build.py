@@ -247,7 +247,7 @@ def test_serve_rebuilds_when_the_profile_changes(tmp_path):
     with preview(profile, port=0, pdf=False) as server:
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
-        wait_for(lambda: server.server_address[1] != 0)
+        wait_for(lambda: server.serve_thread.is_alive())  # bound, listening and serving (a bound port alone refuses)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         home = fetch(url)
         assert "livereload" in home  # the browser reloads by itself after a rebuild

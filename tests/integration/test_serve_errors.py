@@ -29,7 +29,7 @@ def test_a_broken_profile_shows_its_problems_in_the_page_until_fixed(tmp_path):
     with preview(profile, port=0, pdf=False) as server, sync_playwright() as pw:
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
-        wait_for(lambda: server.server_address[1] != 0)
+        wait_for(lambda: server.serve_thread.is_alive())  # bound, listening and serving (a bound port alone refuses)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         browser = launch_chromium(pw)
         try:
@@ -60,7 +60,7 @@ def test_the_preview_answers_only_to_its_own_address(tmp_path):
     with preview(profile, port=0, pdf=False) as server:
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
-        wait_for(lambda: server.server_address[1] != 0)
+        wait_for(lambda: server.serve_thread.is_alive())  # bound, listening and serving (a bound port alone refuses)
         port = server.server_address[1]
         try:
             answers = {}

@@ -68,7 +68,7 @@ def serving(tmp_path, monkeypatch):
     with preview(profile, port=0, pdf=True) as server:
         thread = threading.Thread(target=server.serve, daemon=True)
         thread.start()
-        wait_for(lambda: server.server_address[1] != 0)
+        wait_for(lambda: server.serve_thread.is_alive())  # bound, listening and serving (a bound port alone refuses)
         wait_for(lambda: watching(server))
         yield profile, server, f"http://127.0.0.1:{server.server_address[1]}/", gate
         server.shutdown()
