@@ -32,7 +32,7 @@ test: venv system-deps npm-deps
 
 # The inner loop: unmarked tests only (no Chromium, LibreOffice, PostgreSQL, nothing over ~2 s).
 test-fast: venv
-	$(PY) -m pytest -q -m "not slow and not browser and not office and not db"
+	$(PY) -m pytest -q -n auto -m "not slow and not browser and not office and not db"
 
 docs: venv
 	$(VENV)/bin/mkdocs build --strict
