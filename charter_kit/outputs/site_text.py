@@ -33,6 +33,8 @@ _ABBREVIATIONS = {"art", "arts", "al", "c", "trav", "com", "civ", "pén", "cf", 
 _SENTENCE_END = re.compile(r"[.!?…](?=[\s\u00a0\u202f]+[«\"(\[]?[\s\u00a0\u202f]?[A-ZÀ-ÖØ-Þ0-9])")
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_BLOCK = re.compile(r"<(p|li)>(.*?)</\1>", re.S)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_REFERENCE = re.compile(r"\]\s*\[|^\s*\[[^\]]+\]:", re.M)  # "[text][ref]", "[text] [ref]" or "[ref]: …"
 
 
 # -- the Markdown extension ---------------------------------------------------------------------
@@ -132,8 +134,12 @@ def essential_page(charter: Charter, link: Any) -> str:
 
 def first_sentence(markdown_text: str) -> str:
     """The first sentence of a clause's Markdown, as plain text (links and emphasis read as text)."""
-    rendered = markup.to_html(link_clauses(markdown_text, lambda _id: "#"))
-    m = _FIRST_BLOCK.search(rendered)
+    text = link_clauses(markdown_text, lambda _id: "#")
+    # The first block alone is converted (a clause is often ten of them), unless it may need the
+    # rest: a reference-style link defined further down, or no paragraph or item in it.
+    head = next((chunk for chunk in _BLANK_LINE.split(text) if chunk.strip()), "")
+    m = None if _REFERENCE.search(head) else _FIRST_BLOCK.search(markup.to_html(head))
+    m = m or _FIRST_BLOCK.search(markup.to_html(text))
     if not m:
         return ""
     text = " ".join(html.unescape(_TAG.sub("", m.group(2))).split())
