@@ -223,16 +223,14 @@ def module_template(env: jinja2.Environment, source: str, name: str, filename: s
     code = codes.get((source, name, filename))
     if code is None:
         disk = _CODE_CACHE.get()
-        entry = disk.folder / f"{_code_key(env, source, name, filename)}.code" if disk is not None else None
-        code = _saved_code(entry) if entry is not None else None
-        if disk is not None:
-            disk.used.add(entry.name)
+        key = _code_key(env, source, name, filename) if disk is not None else None
+        code = disk.load(key) if disk is not None else None
         if code is None:
             python = env.compile(source, name=name, filename=filename, raw=True)
             python = _LOOP_BODY.sub(r"\1_loop_vars = {}; environment.tick()", python)
             code = compile(python, filename, "exec")
             if disk is not None:
-                disk.new[entry] = code
+                disk.keep(key, code)
         if len(codes) >= 256:  # a preview keeps the modules it renders, not every edit ever made
             codes.clear()
         codes[(source, name, filename)] = code
@@ -245,29 +243,47 @@ def code_cache(folder: Path | None) -> Iterator[None]:
     meanwhile if the block succeeds (a failed build writes nothing), and only those the block used:
     a new `charter build` then compiles no unchanged module again, and the folder does not grow with
     every edit. Like Python's .pyc files, the folder is trusted as much as the project that holds it."""
-    disk = None if folder is None else _DiskCodes(Path(folder), {}, set())
+    disk = None if folder is None else _DiskCodes(Path(folder))
     token = _CODE_CACHE.set(disk)
     try:
         yield
     finally:
         _CODE_CACHE.reset(token)
-    if disk is None or not disk.used:
-        return
-    for entry, code in disk.new.items():
-        cache_write(entry, marshal.dumps(code))
-    with contextlib.suppress(OSError):
-        for old in disk.folder.glob("*.code"):
-            if old.name not in disk.used:
-                old.unlink(missing_ok=True)
+    if disk is not None:
+        disk.save()
 
 
-@dataclass
 class _DiskCodes:
-    """The folder of compiled module texts, the codes compiled since it was opened, and the names used."""
+    """The folder of compiled module texts, the codes compiled since it was opened, and the keys used."""
 
-    folder: Path
-    new: dict[Path, Any]
-    used: set[str]
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.new: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def load(self, key: str) -> Any:
+        """The code kept under ``key``, or None (missing or unreadable: compiled again)."""
+        self.used.add(key)
+        try:
+            code = marshal.loads((self.folder / f"{key}.code").read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        return code if isinstance(code, types.CodeType) else None
+
+    def keep(self, key: str, code: Any) -> None:
+        """Remember ``code``, compiled for ``key``, for ``save``."""
+        self.new[key] = code
+
+    def save(self) -> None:
+        """Write the new codes and drop those no longer used (nothing when no module was compiled)."""
+        if not self.used:
+            return
+        for key, code in self.new.items():
+            cache_write(self.folder / f"{key}.code", marshal.dumps(code))
+        with contextlib.suppress(OSError):
+            for old in self.folder.glob("*.code"):
+                if old.stem not in self.used:
+                    old.unlink(missing_ok=True)
 
 
 _CODE_CACHE: contextvars.ContextVar[_DiskCodes | None] = contextvars.ContextVar("charter_kit_code_cache", default=None)
@@ -278,15 +294,6 @@ def _code_key(env: jinja2.Environment, source: str, name: str, filename: str) ->
     shape = repr((source, name, filename, jinja2.__version__, importlib.util.MAGIC_NUMBER, _LOOP_BODY.pattern,
                   env.comment_start_string, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline))
     return hashlib.sha256(shape.encode("utf-8", "surrogatepass")).hexdigest()[:40]
-
-
-def _saved_code(entry: Path) -> Any:
-    """The code kept at ``entry``, or None (missing or unreadable: compiled again)."""
-    try:
-        code = marshal.loads(entry.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return code if isinstance(code, types.CodeType) else None
 
 
 #: Compiled module texts per environment, by (source, name, file): a preview renders the same

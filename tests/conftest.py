@@ -180,6 +180,16 @@ modules:
     variables: {reseau: LinkedIn}
 """
 
+#: module.yml of a company's own module "maison" (needs the shipped "socle"); tests append keys to it.
+LOCAL_MODULE_META = """
+id: maison
+version: 1.0.0
+title: {fr: "Maison"}
+summary: {fr: "Nos règles."}
+order: 90
+requires: [socle]
+"""
+
 
 @pytest.fixture
 def mini(tmp_path: Path, monkeypatch):

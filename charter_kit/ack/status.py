@@ -20,8 +20,22 @@ from charter_kit.i18n import N_, _, language, ngettext
 
 
 # -- campaign status --------------------------------------------------------------------------------
+class _Share:
+    """What follows from a class's ``total`` and ``done`` (fields or properties): pending, share done."""
+
+    @property
+    def pending(self) -> int:
+        """Employees still expected to acknowledge."""
+        return self.total - self.done
+
+    @property
+    def percent(self) -> float:
+        """Share done, in percent."""
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+
 @dataclass(frozen=True)
-class Group:
+class Group(_Share):
     """Counts for one entity and establishment."""
 
     entity: str
@@ -35,16 +49,6 @@ class Group:
     def done(self) -> int:
         """Employees who need nothing more."""
         return self.acknowledged + self.carried + self.later
-
-    @property
-    def pending(self) -> int:
-        """Employees still expected to acknowledge."""
-        return self.total - self.done
-
-    @property
-    def percent(self) -> float:
-        """Share done, in percent."""
-        return 100.0 * self.done / self.total if self.total else 100.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def campaign_status(session: Session, campaign: Campaign) -> Status:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_Share):
     """One line of the campaign list: how many are concerned and how many need nothing more."""
 
     campaign_id: int
@@ -124,16 +128,6 @@ class Summary:
     kind: str
     total: int
     done: int
-
-    @property
-    def pending(self) -> int:
-        """Employees still expected to acknowledge."""
-        return self.total - self.done
-
-    @property
-    def percent(self) -> float:
-        """Share done, in percent."""
-        return 100.0 * self.done / self.total if self.total else 100.0
 
 
 def overview(session: Session) -> list[Summary]:

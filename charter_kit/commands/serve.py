@@ -141,8 +141,8 @@ class PdfPreview:
             return  # another edit came since: its own render follows
         try:
             files = {pdf_filename(charter): render_pdf(charter)}
-            if guide_filename(charter):
-                files[guide_filename(charter)] = render_guide(charter)
+            if guide := guide_filename(charter):
+                files[guide] = render_guide(charter)
         except CharterError as exc:
             self.failed(exc.format_message())
             return

@@ -58,19 +58,7 @@ def load_release(folder: Path) -> Release:
                            hint=_("a release folder holds charter.json, release.yml and the PDF")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReleaseError(_("{file}: cannot read the file ({reason})").format(file=path, reason=one_line(exc))) from None
-    key = _KEYS[str(folder)] = text_key(text)
-    release = None
-    if key in _PARSED:
-        try:
-            release = release_from_data(_PARSED[key], folder)
-        except ReleaseError:  # kept data that no longer passes: the text itself decides
-            del _PARSED[key]
-    if release is None:
-        data = parse_release_yaml(text, folder)
-        release = release_from_data(data, folder)
-        if len(_PARSED) >= _PARSED_ENTRIES:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = data
+    release = _release(text, folder)
     if release.version != folder.name:
         raise ReleaseError(_("{file}: version {version} does not match its folder '{folder}'").format(
             file=path, version=release.version, folder=folder.name))
@@ -88,6 +76,22 @@ def load_release(folder: Path) -> Release:
 _PARSED: dict[str, Any] = {}
 _PARSED_ENTRIES = 4096
 _KEYS: dict[str, str] = {}  # release folder -> the key of the text last read there
+
+
+def _release(text: str, folder: Path) -> Release:
+    """The release a release.yml text describes, its parsing skipped when the same text was parsed before."""
+    key = _KEYS[str(folder)] = text_key(text)
+    if key in _PARSED:
+        try:
+            return release_from_data(_PARSED[key], folder)
+        except ReleaseError:  # kept data that no longer passes: the text itself decides
+            del _PARSED[key]
+    data = parse_release_yaml(text, folder)
+    release = release_from_data(data, folder)
+    if len(_PARSED) >= _PARSED_ENTRIES:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[key] = data
+    return release
 
 
 def text_key(text: str) -> str:
@@ -109,7 +113,7 @@ def read_key(release: Release) -> str | None:
 
 def parsed_data(releases: Iterable[Release]) -> dict[str, Any]:
     """The parsed data of these releases' release.yml, by text key, for a later process."""
-    keys = {_KEYS.get(str(r.path)) for r in releases}
+    keys = {read_key(r) for r in releases}
     return {k: _PARSED[k] for k in sorted(k for k in keys if k in _PARSED)}
 
 

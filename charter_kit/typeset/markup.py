@@ -45,6 +45,7 @@ _AFTER_GUILLEMET = re.compile(r"(?<=«) ")
 # Characters with no glyph and no meaning in a document (C0/C1 controls, unassigned, surrogates).
 _INVISIBLE = {"Cc", "Cn", "Cs"}
 
+
 @functools.cache
 def _parser() -> Any:
     """The CommonMark parser with tables (imported on first use: a site-only build never needs it)."""

@@ -13,18 +13,12 @@ import threading
 
 import pytest
 
-from conftest import MINI_PROFILE, ROOT, assert_user_error, run, write_tree
+from conftest import LOCAL_MODULE_META, MINI_PROFILE, ROOT, assert_user_error, run, write_tree
 
 FR = "fr_FR.UTF-8"
 EN = "en_US.UTF-8"
 
-LOCAL_META = """
-id: maison
-version: 1.0.0
-title: {fr: "Maison"}
-summary: {fr: "Nos règles."}
-order: 90
-requires: [socle]
+LOCAL_META = LOCAL_MODULE_META + """\
 changelog:
   - {version: 1.0.0, date: 2026-11-22, note: {fr: "Première version."}}
 """

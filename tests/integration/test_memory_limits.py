@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI_PROFILE, write_tree
+from conftest import LOCAL_MODULE_META, MINI_PROFILE, write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -26,14 +26,7 @@ LIMIT = 2 << 30  # 2 GiB, as `ulimit -v 2097152`
 HANG = 600  # seconds: a guard against a hang, not a speed target
 CHARTER = [sys.executable, "-m", "charter_kit"]
 
-META = """
-id: maison
-version: 1.0.0
-title: {fr: "Maison"}
-summary: {fr: "Nos règles."}
-order: 90
-requires: [socle]
-"""
+META = LOCAL_MODULE_META
 #: name -> a template line that would take gigabytes or hours without the sandbox's limits.
 HOSTILE = {
     "repetition": "{{ 'a' * 10**9 }}",

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import MINI_PROFILE, assert_user_error, run
+from conftest import LOCAL_MODULE_META, MINI_PROFILE, assert_user_error, run
 
 PROFILE = MINI_PROFILE + "  - maison\nlocal_modules: modules\n"
 
-GOOD_META = """
-id: maison
-version: 1.0.0
-title: {fr: "Maison"}
-summary: {fr: "Nos règles."}
-order: 90
-requires: [socle]
-"""
+GOOD_META = LOCAL_MODULE_META
 GOOD_TEXT = "Intro.\n\n## Règle {#regle .regle}\nTexte.\n"
 
 CASES = {

@@ -11,16 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from charter_kit.compose.clauses import rendered_problems
-from conftest import MINI_PROFILE, assert_user_error, run
+from conftest import LOCAL_MODULE_META, MINI_PROFILE, assert_user_error, run
 
 PROFILE = MINI_PROFILE + "  - maison\nlocal_modules: modules\n"
-META = """
-id: maison
-version: 1.0.0
-title: {fr: "Maison"}
-summary: {fr: "Nos règles."}
-order: 90
-requires: [socle]
+META = LOCAL_MODULE_META + """\
 variables:
   titre: {type: string, default: "Titre", label: {fr: "Titre"}}
 """
